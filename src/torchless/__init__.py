@@ -1,0 +1,40 @@
+"""torchless: PyTorch's Python API in pure Python on NumPy.  ``import torchless as torch``."""
+from __future__ import annotations
+
+import numpy as _np
+
+from . import _dtype
+from ._dtype import (bool_ as bool, uint8, int8, int16, int32, int64, float16, float32, float64,
+                     complex64, complex128, dtype, get_default_dtype, set_default_dtype,
+                     promote_types, can_cast)
+from ._size import Size
+from ._tensor import Tensor, device
+from ._creation import (tensor, as_tensor, asarray, from_numpy, zeros, ones, empty, full,
+                        zeros_like, ones_like, empty_like, full_like, arange, linspace, logspace,
+                        eye, FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor,
+                        ShortTensor, CharTensor, ByteTensor, BoolTensor)
+from . import autograd
+from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode,
+                                 is_grad_enabled, is_inference_mode_enabled)
+from .ops import pointwise, reduction, shape, indexing, linalg, conversion, nn_ops
+
+# Each ops module lists its public functions in __all__; they form the torch namespace.
+for _m in (pointwise, reduction, shape, indexing, linalg, conversion, nn_ops):
+    for _n in _m.__all__:
+        globals()[_n] = getattr(_m, _n)
+del _m, _n
+
+# NumPy must not print warnings for torch-valid arithmetic (1/0 = inf, nan comparisons).
+_np.seterr(all="ignore")
+
+__version__ = "2.13.0"
+
+# dtype aliases torch has
+float = float32
+double = float64
+half = float16
+long = int64
+int = int32
+short = int16
+cfloat = complex64
+cdouble = complex128

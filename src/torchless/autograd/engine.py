@@ -1,0 +1,224 @@
+"""The backward pass: walk the graph from the roots in dependency order, call each node's
+backward, sum broadcast gradients back to each input's shape (here, once), and
+accumulate into leaves' ``.grad``."""
+from __future__ import annotations
+
+from .. import _dtype as D
+from .._tensor import Tensor, _wrap
+from . import grad_mode
+from .function import AccumulateGrad, _accumulator
+
+import numpy as np
+
+
+def sum_to_shape(g, shape):
+    """Sum a broadcast gradient back to ``shape`` (with Tensor ops, so it stays differentiable)."""
+    gshape = g._a.shape
+    if gshape == shape:
+        return g
+    lead = len(gshape) - len(shape)
+    dims = list(range(lead))
+    for i, s in enumerate(shape):
+        if s == 1 and gshape[lead + i] != 1:
+            dims.append(lead + i)
+    if dims:
+        g = g.sum(tuple(dims), keepdim=True)
+    return g.reshape(shape) if g._a.shape != shape else g
+
+
+def _root_node(t):
+    return t.grad_fn if t.grad_fn is not None else _accumulator(t)
+
+
+def _make_root_grads(tensors, grad_tensors):
+    out = []
+    for i, (t, g) in enumerate(zip(tensors, grad_tensors)):
+        if not t.requires_grad:
+            raise RuntimeError(
+                f"element {i} of tensors does not require grad and does not have a grad_fn")
+        if g is None:
+            if t._a.size != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            if t.dtype.category < D.FLOAT:
+                raise RuntimeError(
+                    f"grad can be implicitly created only for real scalar outputs but got {t.dtype}")
+            g = _wrap(np.ones_like(t._a))
+        elif not isinstance(g, Tensor):
+            g = _wrap(np.full(t._a.shape, g, dtype=t.dtype.np))
+        elif g._a.shape != t._a.shape:
+            raise RuntimeError(
+                f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and output[{i}] "
+                f"has a shape of {t.shape}.")
+        out.append(g)
+    return out
+
+
+def run_backward(tensors, grad_tensors, retain_graph=False, create_graph=False, inputs=None,
+                 accumulate=True, allow_unused=True):
+    """Backpropagate from ``tensors``.  With accumulate=False, return the gradients of ``inputs``."""
+    grads = _make_root_grads(tensors, grad_tensors)
+    roots = [_root_node(t) for t in tensors]
+
+    # what to capture (autograd.grad / backward(inputs=...)): node -> [(output index, slot)]
+    capture = {}
+    if inputs is not None:
+        for k, x in enumerate(inputs):
+            node = x.grad_fn if x.grad_fn is not None else _accumulator(x)
+            idx = (x._meta or {}).get("out", 0) if x.grad_fn is not None else 0
+            capture.setdefault(node, []).append((idx, k))
+    results = [None] * (len(inputs) if inputs is not None else 0)
+
+    # dependency counts over the reachable graph
+    deps = {}
+    seen = set()
+    stack = list(roots)
+    for r in roots:
+        seen.add(r)
+    while stack:
+        node = stack.pop()
+        for nxt, _ in node.next_functions:
+            if nxt is None:
+                continue
+            deps[nxt] = deps.get(nxt, 0) + 1
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+
+    buffers = {}
+    for node, g, t in zip(roots, grads, tensors):
+        idx = (t._meta or {}).get("out", 0) if t.grad_fn is not None else 0
+        buf = buffers.setdefault(node, [None] * getattr(node, "n_outputs", 1))
+        buf[idx] = g if buf[idx] is None else buf[idx] + g
+
+    ready = [r for r in dict.fromkeys(roots) if deps.get(r, 0) == 0]
+    with grad_mode.set_grad_enabled(create_graph):
+        while ready:
+            node = ready.pop()
+            buf = buffers.pop(node, None)
+            if buf is None:
+                buf = [None] * getattr(node, "n_outputs", 1)
+            buf = _run_tensor_hooks(node, buf)
+            if node in capture:
+                for idx, k in capture[node]:
+                    results[k] = buf[idx] if not isinstance(node, AccumulateGrad) else buf[0]
+            if isinstance(node, AccumulateGrad):
+                if accumulate and buf[0] is not None and (inputs is None or node in capture):
+                    _accumulate(node.variable, buf[0], create_graph)
+                continue
+            if all(g is None for g in buf):
+                out = (None,) * len(node.next_functions)
+            else:
+                if any(g is None for g in buf):
+                    buf = [g if g is not None else _wrap(np.zeros(s, d.np), d)
+                           for g, (s, d) in zip(buf, node.output_meta)]
+                for h in node.__dict__.get("_prehooks", ()):
+                    r = h(tuple(buf))
+                    if r is not None:
+                        buf = list(r)
+                node.__dict__.get("_freed") and node.saved_tensors  # raises if freed
+                out = type(node).backward(node, *buf)
+                if not isinstance(out, tuple):
+                    out = (out,)
+                for h in node.__dict__.get("_hooks", ()):
+                    r = h(out, tuple(buf))
+                    if r is not None:
+                        out = tuple(r)
+            if not retain_graph:
+                node._free()
+            meta = node.input_meta
+            for (nxt, idx), g, m in zip(node.next_functions, out, meta):
+                if nxt is None:
+                    continue
+                if g is not None:
+                    shape, dt = m
+                    if g._a.shape != shape:
+                        g = sum_to_shape(g, shape)
+                    if g.dtype is not dt:
+                        g = g.to(dt)
+                    b = buffers.setdefault(nxt, [None] * getattr(nxt, "n_outputs", 1))
+                    b[idx] = g if b[idx] is None else b[idx] + g
+                deps[nxt] -= 1
+                if deps[nxt] == 0:
+                    ready.append(nxt)
+    return results
+
+
+def _run_tensor_hooks(node, buf):
+    hooks = node.__dict__.get("_tensor_hooks")
+    if not hooks:
+        return buf
+    for idx, fns in hooks.items():
+        for fn in list(fns):
+            if buf[idx] is None:
+                continue
+            r = fn(buf[idx])
+            if r is not None:
+                buf[idx] = r
+    return buf
+
+
+def _accumulate(var, g, create_graph):
+    if not create_graph:
+        g = g.detach()
+    if var.grad is None:
+        # a fresh buffer, so later in-place accumulation never writes into someone else's tensor
+        var.grad = g if create_graph else _wrap(g._a.copy(), g.dtype)
+    else:
+        var.grad = var.grad + g if create_graph else _inplace_add(var.grad, g)
+
+
+def _inplace_add(a, g):
+    a._a += g._a.astype(a._a.dtype, copy=False)
+    return a
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
+    """torch.autograd.backward."""
+    if isinstance(tensors, Tensor):
+        tensors = (tensors,)
+    tensors = tuple(tensors)
+    if grad_tensors is None:
+        grad_tensors = (None,) * len(tensors)
+    elif isinstance(grad_tensors, Tensor):
+        grad_tensors = (grad_tensors,)
+    if retain_graph is None:
+        retain_graph = create_graph
+    if inputs is not None:
+        inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
+        if not inputs:
+            raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+    run_backward(tensors, tuple(grad_tensors), retain_graph, create_graph, inputs)
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
+         only_inputs=True, allow_unused=None, is_grads_batched=False, materialize_grads=False):
+    """torch.autograd.grad: gradients of outputs with respect to inputs, without touching .grad."""
+    single = isinstance(inputs, Tensor)
+    outputs = (outputs,) if isinstance(outputs, Tensor) else tuple(outputs)
+    inputs = (inputs,) if single else tuple(inputs)
+    if grad_outputs is None:
+        grad_outputs = (None,) * len(outputs)
+    elif isinstance(grad_outputs, Tensor):
+        grad_outputs = (grad_outputs,)
+    if retain_graph is None:
+        retain_graph = create_graph
+    for x in inputs:
+        if not x.requires_grad:
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
+    res = run_backward(outputs, tuple(grad_outputs), retain_graph, create_graph, inputs,
+                       accumulate=False)
+    if allow_unused is None:
+        allow_unused = materialize_grads
+    out = []
+    for x, g in zip(inputs, res):
+        if g is None:
+            if materialize_grads:
+                g = _wrap(np.zeros_like(x._a))
+            elif not allow_unused:
+                raise RuntimeError(
+                    "One of the differentiated Tensors appears to not have been used in the graph. "
+                    "Set allow_unused=True if this is the desired behavior.")
+        elif not create_graph:
+            g = g.detach()
+        out.append(g)
+    return tuple(out)

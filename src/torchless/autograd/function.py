@@ -1,0 +1,238 @@
+"""The one way to define an op: an ``Op`` subclass with forward and backward side by side.
+
+``Op.apply`` does the shared work once: unwrap tensors to NumPy arrays, promote dtypes
+from the op's declared ``kind``, run ``forward`` on arrays, wrap the result, and attach
+the op instance as ``grad_fn`` only when grad mode is on and an input requires grad.
+The op instance is both torch's ``ctx`` and the graph node (torch's grad_fn).
+
+``backward(ctx, *grads)`` returns one gradient per positional input (None where there is
+none), written with Tensor ops so that create_graph=True differentiates it again.  The
+engine sums broadcast gradients back to each input's shape and casts them to its dtype.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _dtype as D
+from .._tensor import Tensor, _wrap
+from .grad_mode import ENABLED
+
+ndarray = np.ndarray
+
+# Promotion kinds an op declares (what Op.apply does to its Tensor/scalar inputs):
+SAME = "same"      # cast every input to torch.result_type(*inputs); result has that dtype
+FLOAT = "float"    # as SAME, but a bool/int result type becomes the default float dtype
+NONE = None        # no promotion: forward receives each tensor's array as it is
+
+_PROMOTE = D.PROMOTE
+
+
+class Node:
+    """A node of the autograd graph (torch's grad_fn objects)."""
+
+    name = "Node"
+    next_functions = ()
+
+    def __repr__(self):
+        return f"<{self.name_()} object at {hex(id(self))}>"
+
+    def name_(self):
+        return self.__dict__.get("name", None) or type(self).name
+
+    # torch spells it .name()
+    def __getattr__(self, item):
+        raise AttributeError(f"'{self.name_()}' object has no attribute '{item}'")
+
+    def register_hook(self, fn):
+        self.__dict__.setdefault("_hooks", []).append(fn)
+        return _RemovableHandle(self.__dict__["_hooks"], fn)
+
+    def register_prehook(self, fn):
+        self.__dict__.setdefault("_prehooks", []).append(fn)
+        return _RemovableHandle(self.__dict__["_prehooks"], fn)
+
+
+class _RemovableHandle:
+    def __init__(self, lst, item):
+        self._lst, self._item = lst, item
+
+    def remove(self):
+        if self._item in self._lst:
+            self._lst.remove(self._item)
+
+
+class AccumulateGrad(Node):
+    """The graph's leaf: adds the incoming gradient to ``variable.grad``."""
+
+    name = "AccumulateGrad"
+
+    def __init__(self, variable):
+        self.variable = variable
+        self.next_functions = ()
+
+
+def _accumulator(t):
+    m = t._meta
+    if m is None:
+        m = t._meta = {}
+    acc = m.get("acc")
+    if acc is None:
+        acc = m["acc"] = AccumulateGrad(t)
+    return acc
+
+
+class _NoCtx:
+    """Stand-in ctx when no graph is recorded: saving and setting attributes are no-ops,
+    so forward can write ``ctx.x = ...`` unconditionally without keeping anything alive."""
+
+    __slots__ = ()
+
+    def save_for_backward(self, *tensors):
+        pass
+
+    def __setattr__(self, name, value):
+        pass
+
+
+NOCTX = _NoCtx()
+
+
+class Op(Node):
+    """Base class of every primitive op (see module docstring)."""
+
+    name = "Backward"        # torch's grad_fn class name, e.g. "AddBackward0"
+    kind = SAME              # promotion kind, see above
+    save_output = False      # True: backward reads the result as ``ctx.out`` (a Tensor)
+
+    def save_for_backward(self, *items):
+        self.saved = items
+
+    @property
+    def saved_tensors(self):
+        if self.__dict__.get("_freed"):
+            raise RuntimeError(
+                "Trying to backward through the graph a second time (or directly access saved "
+                "tensors after they have already been freed). Saved intermediate values of the graph "
+                "are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if "
+                "you need to backward through the graph a second time or if you need to access saved "
+                "tensors after calling backward.")
+        return self.saved
+
+    def _free(self):
+        """Drop what backward needed (retain_graph=False); a second backward then raises."""
+        self._freed = True
+        self.__dict__.pop("saved", None)
+        self.__dict__.pop("inputs", None)
+        self.__dict__.pop("out", None)
+
+    @staticmethod
+    def forward(ctx, *arrays, **params):
+        raise NotImplementedError
+
+    @staticmethod
+    def backward(ctx, *grads):
+        raise RuntimeError(f"the derivative for '{ctx.name_()}' is not implemented.")
+
+    @classmethod
+    def apply(cls, *inputs, **params):
+        kind = cls.kind
+        if kind is None:
+            arrays = [x._a if isinstance(x, Tensor) else x for x in inputs]
+        else:
+            arrays = promote(inputs, kind)
+        need = False
+        if ENABLED[0]:
+            for x in inputs:
+                if isinstance(x, Tensor) and x.requires_grad:
+                    need = True
+                    break
+        if not need:
+            out = cls.forward(NOCTX, *arrays, **params)
+            if out.__class__ is tuple:
+                return tuple(_wrap(o) for o in out)
+            return _wrap(out)
+        ctx = cls()
+        ctx.inputs = inputs
+        out = cls.forward(ctx, *arrays, **params)
+        return ctx._link(inputs, out)
+
+    def _link(self, inputs, out):
+        """Record this op in the graph: edges to the inputs and grad_fn on the outputs."""
+        nxt = []
+        meta = []
+        for x in inputs:
+            if isinstance(x, Tensor) and x.requires_grad:
+                fn = x.grad_fn
+                if fn is None:
+                    nxt.append((_accumulator(x), 0))
+                else:
+                    m = x._meta
+                    nxt.append((fn, m.get("out", 0) if m else 0))
+                meta.append((x._a.shape, x.dtype))
+            else:
+                nxt.append((None, 0))
+                meta.append(None)
+        self.next_functions = tuple(nxt)
+        self.input_meta = meta
+        self.needs_input_grad = tuple(m is not None for m in meta)
+        if out.__class__ is tuple:
+            res = tuple(_wrap(o) for o in out)
+            self.n_outputs = len(res)
+            self.output_meta = [(r._a.shape, r.dtype) for r in res]
+            for i, r in enumerate(res):
+                if r.dtype.category >= D.FLOAT and i not in getattr(self, "non_differentiable", ()):
+                    r.requires_grad = True
+                    r.grad_fn = self
+                    r._meta = {"out": i}
+            return res
+        r = _wrap(out)
+        self.n_outputs = 1
+        self.output_meta = [(r._a.shape, r.dtype)]
+        if r.dtype.category >= D.FLOAT:
+            r.requires_grad = True
+            r.grad_fn = self
+            if self.save_output:
+                self.out = r
+        return r
+
+
+def promote(inputs, kind):
+    """Arrays of ``inputs`` cast to the op's compute dtype (see the kinds above)."""
+    if len(inputs) == 2:
+        # fast paths: two tensors of one dtype, or a float tensor and a Python float
+        x, y = inputs
+        if isinstance(x, Tensor):
+            xd = x.dtype
+            if isinstance(y, Tensor):
+                if y.dtype is xd and (kind != FLOAT or xd.category >= D.FLOAT):
+                    return [x._a, y._a]
+            elif y.__class__ is float and xd.category == D.FLOAT:
+                return [x._a, y]
+    elif len(inputs) == 1:
+        x = inputs[0]
+        a = x._a
+        if kind == FLOAT and x.dtype.category < D.FLOAT:
+            return [a.astype(D.get_default_dtype().np)]
+        return [a]
+    rd = D.result_type_of(inputs)
+    if kind == FLOAT and rd.category < D.FLOAT:
+        rd = D.get_default_dtype()
+    npd = rd.np
+    out = []
+    for x in inputs:
+        if isinstance(x, Tensor):
+            a = x._a
+            out.append(a if a.dtype == npd else a.astype(npd))
+        elif rd.category >= D.FLOAT and type(x) is not bool:
+            out.append(x)     # NumPy keeps Python floats/ints weak: the array's dtype wins
+        else:
+            out.append(np.asarray(x).astype(npd))
+    return out
+
+
+def scalar_or_tensor_result(inputs, kind=SAME):
+    """The dtype an op of this kind returns for these inputs (torch.result_type + kind)."""
+    rd = D.result_type_of(inputs)
+    if kind == FLOAT and rd.category < D.FLOAT:
+        rd = D.get_default_dtype()
+    return rd
