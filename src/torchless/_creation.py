@@ -39,25 +39,24 @@ def _infer(data, depth, shape, flat):
             _infer(x, depth + 1, shape, flat)
         return
     if len(shape) > depth:
-        raise TypeError(f"not a sequence")
+        raise TypeError("not a sequence")
+    if isinstance(data, str):
+        raise ValueError(f"too many dimensions '{type(data).__name__}'")
     if not isinstance(data, (*_SCALARS, np.generic)):
-        raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+        raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
     flat.append(data)
 
 
 def _leaf_dtype(flat):
-    """dtype torch infers for a collection of Python scalars."""
-    best = D.bool_ if flat else D.get_default_dtype()
+    """dtype torch infers for nested data: promote_types over the leaves, where Python
+    bool/int/float/complex count as bool/int64/default float/default complex and NumPy
+    scalars as their own dtype."""
+    if not flat:
+        return D.get_default_dtype()
+    best = None
     for x in flat:
-        if isinstance(x, np.generic):
-            d = D.from_numpy_dtype(x.dtype)
-        else:
-            d = D.scalar_dtype(x)
-        if d.category > best.category or (d.category == best.category and d is not best
-                                             and isinstance(x, np.generic)):
-            best = d if not (d.category == D.FLOAT and not isinstance(x, np.generic)) else d
-    if best.category == D.FLOAT and not any(isinstance(x, np.generic) for x in flat):
-        best = D.get_default_dtype()
+        d = D.from_numpy_dtype(x.dtype) if isinstance(x, np.generic) else D.scalar_dtype(x)
+        best = d if best is None else D.PROMOTE[best, d]
     return best
 
 
@@ -78,7 +77,9 @@ def _array_from_data(data, dtype):
     if not isinstance(data, (list, tuple)):
         if hasattr(data, "__array__") and not isinstance(data, str):
             return _array_from_data(np.asarray(data), dtype)
-        raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+        if isinstance(data, str):
+            raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+        raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
     shape, flat = [], []
     _infer(data, 0, shape, flat)
     d = dtype or _leaf_dtype(flat)
@@ -94,18 +95,38 @@ def _cast_scalar_array(x, d):
     return _cast_list([x], d).reshape(())
 
 
+_INT_RANGE = {"int8": (-128, 127), "int16": (-2 ** 15, 2 ** 15 - 1), "int32": (-2 ** 31, 2 ** 31 - 1),
+              "uint8": (-2 ** 63, 255)}
+
+
 def _cast_list(vals, d):
-    if d.category == D.INT:
-        try:
-            return np.array(vals, dtype=np.int64).astype(d.np)
-        except (OverflowError, TypeError):
-            # floats given to an int dtype truncate toward zero, as torch does
-            return np.array(vals, dtype=np.float64).astype(np.int64).astype(d.np)
+    """Python scalars -> 1-D array of dtype d, converting each value as torch does."""
+    if not vals:
+        return np.zeros(0, d.np)
+    if d.category == D.COMPLEX:
+        return np.array(vals, dtype=np.complex128).astype(d.np)
+    if any(isinstance(v, complex) for v in vals):
+        vals = [v.real if isinstance(v, complex) else v for v in vals]
+    if d.category == D.FLOAT:
+        return np.array(vals, dtype=np.float64).astype(d.np)
     if d is D.bool_:
-        return np.array(vals, dtype=np.float64 if any(isinstance(v, float) for v in vals) else None
-                        ).astype(np.bool_) if vals else np.zeros(0, np.bool_)
-    return np.array(vals, dtype=np.float64 if d is not D.float16 else np.float64).astype(d.np) \
-        if vals else np.zeros(0, d.np)
+        return np.array(vals).astype(np.bool_)
+    if any(isinstance(v, (float, np.floating)) for v in vals):
+        f = np.array(vals, dtype=np.float64)
+        if not np.all(np.isfinite(f)) or np.any(np.abs(f) >= 2.0 ** 63):
+            raise RuntimeError(f"value cannot be converted to type {d.name} without overflow")
+        a = np.trunc(f).astype(np.int64)
+        if d is D.uint8 and a.size and a.min() < 0:
+            raise RuntimeError(f"value cannot be converted to type {d.name} without overflow")
+    else:
+        try:
+            a = np.array([int(v) for v in vals], dtype=np.int64)
+        except OverflowError:
+            raise ValueError("Overflow when unpacking long long") from None
+    lim = _INT_RANGE.get(d.name)
+    if lim is not None and a.size and (a.min() < lim[0] or a.max() > lim[1]):
+        raise RuntimeError(f"value cannot be converted to type {d.name} without overflow")
+    return a.astype(d.np)
 
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False) -> Tensor:
@@ -151,6 +172,15 @@ def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False) -> 
     return _finish(_wrap(_array_from_data(obj, dtype)), requires_grad)
 
 
+class _Storage:
+    """Presents a NumPy view as its own buffer, so that a tensor made by from_numpy sees its
+    storage start at the array's first element (storage_offset 0), as torch's does."""
+
+    def __init__(self, a):
+        self.owner = a
+        self.__array_interface__ = dict(a.__array_interface__)
+
+
 def from_numpy(ndarray_) -> Tensor:
     """A tensor sharing memory with a NumPy array (writes show through both ways)."""
     if not isinstance(ndarray_, ndarray):
@@ -164,16 +194,20 @@ def from_numpy(ndarray_) -> Tensor:
     if not ndarray_.dtype.isnative:
         raise ValueError("given numpy array has byte order different from the native byte order. "
                          "Conversion between byte orders is currently not supported.")
+    if ndarray_.base is not None:
+        ndarray_ = np.asarray(_Storage(ndarray_))
     return _wrap(ndarray_, d)
 
 
 # ------------------------------------------------------------------ from sizes
-def _size_args(size):
+def _size_args(size, zeros_ok=False):
     """torch accepts zeros(2, 3), zeros((2, 3)), zeros([2, 3]) and zeros(torch.Size)."""
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = size[0]
     out = []
     for s in size:
+        if isinstance(s, (list, tuple)):
+            raise TypeError("size must be tuple of ints, not a nested sequence")
         if isinstance(s, Tensor):
             s = s.__index__()
         elif not isinstance(s, int) or isinstance(s, bool):
@@ -185,16 +219,18 @@ def _size_args(size):
                     f"type {type(s).__name__} at pos {len(out)}")
         out.append(s)
     for s in out:
-        if s < 0:
+        if s < 0 and not zeros_ok:
             raise RuntimeError(
                 f"Trying to create tensor with negative dimension {s}: [{', '.join(map(str, out))}]")
     return tuple(out)
 
 
-def _factory(fill, size, dtype, device, requires_grad, out=None):
+def _factory(fill, size, dtype, device, requires_grad, out=None, name=None):
     check_device(device)
     d = dtype or D.get_default_dtype()
-    shape = _size_args(size)
+    shape = _size_args(size, zeros_ok=name == "zeros")
+    if name == "zeros" and any(s < 0 for s in shape):
+        raise RuntimeError("zeros: Dimension size must be non-negative.")
     if fill == 0:
         a = np.zeros(shape, d.np)
     elif fill == 1:
@@ -214,7 +250,7 @@ def _into(out, t):
 
 def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
     """A tensor of zeros."""
-    return _factory(0, size, dtype, device, requires_grad, out)
+    return _factory(0, size, dtype, device, requires_grad, out, name="zeros")
 
 
 def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):

@@ -73,8 +73,9 @@ def from_numpy_dtype(npdt):
         return NP_TO_TORCH[npdt]
     except KeyError:
         raise TypeError(
-            f"can't convert np.ndarray of type {np.dtype(npdt)}. The only supported types are: "
-            "float64, float32, float16, complex64, complex128, int64, int32, int16, int8, uint8, and bool."
+            f"can't convert np.ndarray of type numpy.{np.dtype(npdt).type.__name__}. The only "
+            "supported types are: float64, float32, float16, complex64, complex128, int64, int32, "
+            "int16, int8, uint64, uint32, uint16, uint8, and bool."
         ) from None
 
 

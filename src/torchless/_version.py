@@ -1,38 +1,31 @@
 """A version counter per storage, so autograd can tell that a saved tensor was changed in place.
 
-Storages are NumPy base arrays; counters are keyed by the base's id and dropped when the
-base is garbage-collected (weakref finalizer not available on ndarray, so we keep the base
-alive only as long as the counter entry: entries are pruned when their base dies)."""
+A storage is the NumPy array that owns the memory (the end of a view's ``.base`` chain);
+counters are keyed by its id.  Ids may be reused after an array dies, which is harmless:
+autograd only compares a saved version with the current one while the array is alive.
+"""
 from __future__ import annotations
 
 import numpy as np
 
 _counters: dict = {}
+_ndarray = np.ndarray
 
 
-def _storage(a):
-    while isinstance(a.base, np.ndarray):
-        a = a.base
-    return a
+def _storage_id(a):
+    b = a.base
+    while b is not None:
+        if not isinstance(b, _ndarray):
+            return id(b)
+        a = b
+        b = a.base
+    return id(a)
 
 
 def version(a) -> int:
-    e = _counters.get(id(_storage(a)))
-    return e[1] if e is not None else 0
+    return _counters.get(_storage_id(a), 0)
 
 
 def bump(a) -> None:
-    s = _storage(a)
-    e = _counters.get(id(s))
-    if e is None or e[0] is not s:
-        _counters[id(s)] = [s, 1]
-        if len(_counters) > 4096:
-            _prune()
-    else:
-        e[1] += 1
-
-
-def _prune():
-    import sys
-    for k in [k for k, (s, _) in _counters.items() if sys.getrefcount(s) <= 3]:
-        del _counters[k]
+    k = _storage_id(a)
+    _counters[k] = _counters.get(k, 0) + 1

@@ -6,7 +6,9 @@ from __future__ import annotations
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap
 from . import grad_mode
-from .function import AccumulateGrad, _accumulator
+from .function import AccumulateGrad, Function, _RemovableHandle, _accumulator
+
+import weakref
 
 import numpy as np
 
@@ -115,8 +117,18 @@ def run_backward(tensors, grad_tensors, retain_graph=False, create_graph=False, 
                     r = h(tuple(buf))
                     if r is not None:
                         buf = list(r)
-                node.__dict__.get("_freed") and node.saved_tensors  # raises if freed
+                node.check_saved()
                 out = type(node).backward(node, *buf)
+                if isinstance(node, Function) and not isinstance(out, tuple):
+                    out = (out,)
+                if isinstance(node, Function) and len(out) != len(node.next_functions):
+                    if len(out) > len(node.next_functions) and all(
+                            g is None for g in out[len(node.next_functions):]):
+                        out = out[:len(node.next_functions)]
+                    else:
+                        raise RuntimeError(
+                            f"function {node.name_()} returned an incorrect number of gradients "
+                            f"(expected {len(node.next_functions)}, got {len(out)})")
                 if not isinstance(out, tuple):
                     out = (out,)
                 for h in node.__dict__.get("_hooks", ()):
@@ -144,17 +156,65 @@ def run_backward(tensors, grad_tensors, retain_graph=False, create_graph=False, 
 
 
 def _run_tensor_hooks(node, buf):
-    hooks = node.__dict__.get("_tensor_hooks")
-    if not hooks:
-        return buf
-    for idx, fns in hooks.items():
-        for fn in list(fns):
-            if buf[idx] is None:
-                continue
-            r = fn(buf[idx])
-            if r is not None:
-                buf[idx] = r
+    """Tensor hooks (register_hook) run on a tensor's gradient before it is used;
+    retain_grad's store runs after them."""
+    d = node.__dict__
+    hooks = d.get("_tensor_hooks")
+    if hooks:
+        for idx, fns in hooks.items():
+            for fn in list(fns):
+                if buf[idx] is None:
+                    continue
+                r = fn(buf[idx])
+                if r is not None:
+                    buf[idx] = r
+    retained = d.get("_retain")
+    if retained:
+        for idx, ref in retained.items():
+            t = ref()
+            if t is not None and buf[idx] is not None:
+                g = buf[idx]
+                t.grad = _wrap(g._a.copy(), g.dtype) if t.grad is None else t.grad + g.detach()
     return buf
+
+
+# ---------------------------------------------------------------- Tensor methods
+def _tensor_backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+    """Compute the gradient of this tensor with respect to graph leaves."""
+    backward((self,), None if gradient is None else (gradient,), retain_graph, create_graph, inputs)
+
+
+def _hook_node(t):
+    if not t.requires_grad:
+        raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+    if t.grad_fn is None:
+        return _accumulator(t), 0
+    return t.grad_fn, (t._meta or {}).get("out", 0)
+
+
+def _register_hook(self, hook):
+    """Run hook(grad) whenever this tensor's gradient is computed; it may return a new grad."""
+    node, idx = _hook_node(self)
+    fns = node.__dict__.setdefault("_tensor_hooks", {}).setdefault(idx, [])
+    fns.append(hook)
+    return _RemovableHandle(fns, hook)
+
+
+def _retain_grad(self):
+    """Keep .grad on a non-leaf tensor after backward."""
+    if not self.requires_grad:
+        raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+    if self.grad_fn is None:
+        return
+    node, idx = _hook_node(self)
+    node.__dict__.setdefault("_retain", {})[idx] = weakref.ref(self)
+    self._meta = dict(self._meta or {}, retains_grad=True)
+
+
+Tensor.backward = _tensor_backward
+Tensor.register_hook = _register_hook
+Tensor.retain_grad = _retain_grad
+Tensor.retains_grad = property(lambda self: bool(self._meta and self._meta.get("retains_grad")))
 
 
 def _accumulate(var, g, create_graph):

@@ -15,6 +15,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap
+from .._version import version as _version
 from .grad_mode import ENABLED
 
 ndarray = np.ndarray
@@ -103,6 +104,8 @@ class Op(Node):
     name = "Backward"        # torch's grad_fn class name, e.g. "AddBackward0"
     kind = SAME              # promotion kind, see above
     save_output = False      # True: backward reads the result as ``ctx.out`` (a Tensor)
+    needs_inputs = True      # False: backward never reads ctx.inputs' values (add, views …),
+                             # so changing an input in place afterwards is allowed
 
     def save_for_backward(self, *items):
         self.saved = items
@@ -174,6 +177,8 @@ class Op(Node):
                 meta.append(None)
         self.next_functions = tuple(nxt)
         self.input_meta = meta
+        if self.needs_inputs:
+            self.saved_versions = [(x, _version(x._a)) for x in inputs if isinstance(x, Tensor)]
         self.needs_input_grad = tuple(m is not None for m in meta)
         if out.__class__ is tuple:
             res = tuple(_wrap(o) for o in out)
@@ -193,7 +198,33 @@ class Op(Node):
             r.grad_fn = self
             if self.save_output:
                 self.out = r
+                self.out_version = _version(out)
         return r
+
+    def check_saved(self):
+        """Raise torch's error if a tensor this node saved was changed in place since."""
+        if self.__dict__.get("_freed"):
+            self.saved_tensors
+        for x, v in self.__dict__.get("saved_versions", ()):
+            now = _version(x._a)
+            if now != v:
+                raise _modified_error(x, now, v, self)
+        if self.save_output and "out" in self.__dict__:
+            now = _version(self.out._a)
+            if now != self.out_version:
+                raise _modified_error(self.out, now, self.out_version, self, output=True)
+
+
+def _modified_error(t, now, expected, node, output=False):
+    shape = ", ".join(str(s) for s in t._a.shape)
+    where = f"output 0 of {node.name_()}" if output else (
+        f"output 0 of {t.grad_fn.name_()}" if t.grad_fn is not None else "a leaf tensor")
+    return RuntimeError(
+        "one of the variables needed for gradient computation has been modified by an inplace "
+        f"operation: [{t.dtype.legacy} [{shape}]], which is {where}, is at version {now}; "
+        f"expected version {expected} instead. Hint: enable anomaly detection to find the "
+        "operation that failed to compute its gradient, with "
+        "torch.autograd.set_detect_anomaly(True).")
 
 
 def promote(inputs, kind):
@@ -236,3 +267,133 @@ def scalar_or_tensor_result(inputs, kind=SAME):
     if kind == FLOAT and rd.category < D.FLOAT:
         rd = D.get_default_dtype()
     return rd
+
+
+# ---------------------------------------------------------------- user-defined functions
+class FunctionCtx:
+    """What torch.autograd.Function's forward/backward see as ``ctx``."""
+
+    def save_for_backward(self, *tensors):
+        self._saved = tensors
+        self._saved_versions = [(t, _version(t._a)) for t in tensors if isinstance(t, Tensor)]
+
+    @property
+    def saved_tensors(self):
+        if self.__dict__.get("_freed"):
+            Op.saved_tensors.fget(self)
+        return self.__dict__.get("_saved", ())
+
+    def mark_non_differentiable(self, *tensors):
+        self._non_diff = {id(t) for t in tensors}
+
+    def mark_dirty(self, *tensors):
+        self._dirty = {id(t) for t in tensors}
+
+    def set_materialize_grads(self, value):
+        self._materialize = bool(value)
+
+
+class _FunctionMeta(type):
+    """Give every Function subclass its own node class, named like torch's (MyFnBackward)."""
+
+    def __init__(cls, name, bases, ns):
+        super().__init__(name, bases, ns)
+        if bases and bases != (FunctionCtx, Node):
+            cls._node_name = name + "Backward"
+
+
+class Function(FunctionCtx, Node, metaclass=_FunctionMeta):
+    """torch.autograd.Function: subclass with static forward(ctx, ...) and backward(ctx, ...)."""
+
+    _node_name = "FunctionBackward"
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def name_(self):
+        return self._node_name
+
+    def __repr__(self):
+        return f"<torch.autograd.function.{self._node_name} object at {hex(id(self))}>"
+
+    @staticmethod
+    def forward(ctx, *args, **kwargs):
+        raise NotImplementedError(
+            "You must implement the forward function for custom autograd.Function.")
+
+    @staticmethod
+    def backward(ctx, *grad_outputs):
+        raise NotImplementedError(
+            "You must implement either the backward or vjp method for your custom autograd.Function "
+            "to use it with backward mode AD.")
+
+    vjp = backward
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        raise NotImplementedError
+
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        from .grad_mode import no_grad   # same package; grad_mode imports nothing of ours
+        ctx = cls()
+        tensors = [a for a in args if isinstance(a, Tensor)]
+        need = ENABLED[0] and any(t.requires_grad for t in tensors)
+        ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
+        uses_setup = cls.setup_context is not Function.setup_context
+        with no_grad():
+            if uses_setup:
+                out = cls.forward(*args, **kwargs)
+                cls.setup_context(ctx, args, out)
+            else:
+                out = cls.forward(ctx, *args, **kwargs)
+        if not need:
+            return out
+        outs = out if isinstance(out, tuple) else (out,)
+        nxt, meta = [], []
+        for a in args:
+            if isinstance(a, Tensor) and a.requires_grad:
+                m = a._meta
+                nxt.append((a.grad_fn, m.get("out", 0) if m else 0) if a.grad_fn is not None
+                           else (_accumulator(a), 0))
+                meta.append((a._a.shape, a.dtype))
+            else:
+                nxt.append((None, 0))
+                meta.append(None)
+        ctx.next_functions = tuple(nxt)
+        ctx.input_meta = meta
+        non_diff = ctx.__dict__.get("_non_diff", ())
+        res = []
+        ctx.output_meta = []
+        for i, o in enumerate(outs):
+            if isinstance(o, Tensor):
+                if any(o is a for a in args) and id(o) not in ctx.__dict__.get("_dirty", ()):
+                    o = _wrap(o._a, o.dtype)       # an input returned as is becomes a new view
+                ctx.output_meta.append((o._a.shape, o.dtype))
+                if id(o) not in non_diff and o.dtype.category >= D.FLOAT:
+                    o.grad_fn = ctx
+                    o.requires_grad = True
+                    if len(outs) > 1:
+                        o._meta = dict(o._meta or {}, out=i)
+            else:
+                ctx.output_meta.append(((), D.get_default_dtype()))
+            res.append(o)
+        ctx.n_outputs = len(outs)
+        return tuple(res) if isinstance(out, tuple) else res[0]
+
+    def check_saved(self):
+        if self.__dict__.get("_freed"):
+            Op.saved_tensors.fget(self)
+        for t, v in self.__dict__.get("_saved_versions", ()):
+            now = _version(t._a)
+            if now != v:
+                raise _modified_error(t, now, v, self)
+
+    def _free(self):
+        self._freed = True
+        self.__dict__.pop("_saved", None)
+
+
+def once_differentiable(fn):
+    """Decorator for Function.backward; torchless runs backward under no_grad already."""
+    return fn
