@@ -9,6 +9,7 @@ from ._dtype import (bool_ as bool, uint8, int8, int16, int32, int64, float16, f
                      promote_types, can_cast)
 from ._size import Size
 from ._tensor import Tensor, device
+from ._tensor_str import set_printoptions, get_printoptions, printoptions
 from ._creation import (tensor, as_tensor, asarray, from_numpy, zeros, ones, empty, full,
                         zeros_like, ones_like, empty_like, full_like, arange, linspace, logspace,
                         eye, FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor,

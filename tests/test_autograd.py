@@ -1,0 +1,333 @@
+"""The autograd engine and API, compared with real torch."""
+import numpy as np
+import pytest
+import torch
+
+import torchless as tl
+
+
+def pair(values, requires_grad=True, dtype="float64"):
+    a = np.array(values, dtype=dtype)
+    return (tl.tensor(a, requires_grad=requires_grad),
+            torch.tensor(a, requires_grad=requires_grad))
+
+
+def close(a, b, **kw):
+    np.testing.assert_allclose(np.asarray(a._a if hasattr(a, "_a") else a),
+                               b.detach().numpy(), **(kw or {"rtol": 1e-12, "atol": 1e-12}))
+
+
+def raises_like(fn_tl, fn_torch, kind=RuntimeError):
+    with pytest.raises(kind) as e1:
+        fn_torch()
+    with pytest.raises(kind) as e2:
+        fn_tl()
+    assert str(e2.value) == str(e1.value)
+
+
+def test_neuron_gradients():
+    rng = np.random.default_rng(0)
+    x, tx = pair(rng.standard_normal((1, 5)), requires_grad=False, dtype="float32")
+    w, tw = pair(rng.standard_normal((5, 1)), dtype="float32")
+    b, tb = pair(rng.standard_normal((1, 1)), dtype="float32")
+    y = tl.sigmoid(tl.mm(x, w) + b)
+    ty = torch.sigmoid(torch.mm(tx, tw) + tb)
+    y.backward()
+    ty.backward()
+    close(w.grad, tw.grad, rtol=1e-6)
+    close(b.grad, tb.grad, rtol=1e-6)
+    assert x.grad is None and w.grad.dtype is tl.float32
+    assert y.grad_fn.name_() == type(ty.grad_fn).__name__ == "SigmoidBackward0"
+    assert [type(f).__name__ if f else None for f, _ in ty.grad_fn.next_functions] == \
+        [f.name_() if f else None for f, _ in y.grad_fn.next_functions]
+
+
+def test_grad_is_none_then_accumulates():
+    x, tx = pair([1.0, 2.0, 3.0])
+    assert x.grad is None and x.is_leaf
+    for _ in range(2):
+        (x * x).sum().backward()
+        (tx * tx).sum().backward()
+    close(x.grad, tx.grad)
+
+
+def test_broadcast_gradients_sum_back():
+    a, ta = pair(np.arange(6.0).reshape(2, 3))
+    b, tb = pair([10.0, 20.0, 30.0])
+    c, tc = pair([[2.0], [3.0]])
+    ((a * b + c) ** 2).sum().backward()
+    ((ta * tb + tc) ** 2).sum().backward()
+    for u, v in [(a, ta), (b, tb), (c, tc)]:
+        close(u.grad, v.grad)
+        assert u.grad.shape == v.grad.shape
+
+
+def test_backward_with_gradient_and_errors():
+    x, tx = pair([1.0, 2.0])
+    y, ty = x * 3, tx * 3
+    g = np.array([0.5, -1.0])
+    y.backward(tl.tensor(g))
+    ty.backward(torch.tensor(g))
+    close(x.grad, tx.grad)
+    raises_like(lambda: (x * 2).backward(), lambda: (tx * 2).backward())
+    raises_like(lambda: tl.tensor([1.0]).backward(), lambda: torch.tensor([1.0]).backward())
+
+
+def test_second_backward_through_freed_graph_raises():
+    x, tx = pair([1.0, 2.0])
+    y, ty = (x * x).sum(), (tx * tx).sum()
+    y.backward()
+    ty.backward()
+    raises_like(y.backward, ty.backward)
+
+
+def test_retain_graph_allows_second_backward():
+    x, tx = pair([1.0, 2.0])
+    y, ty = (x.exp() * x).sum(), (tx.exp() * tx).sum()
+    y.backward(retain_graph=True)
+    y.backward()
+    ty.backward(retain_graph=True)
+    ty.backward()
+    close(x.grad, tx.grad)
+
+
+def test_autograd_grad_and_second_derivative():
+    x, tx = pair([0.5, -1.5, 2.0])
+    y, ty = (x ** 3).sum(), (tx ** 3).sum()
+    (g,) = tl.autograd.grad(y, x, create_graph=True)
+    (tg,) = torch.autograd.grad(ty, tx, create_graph=True)
+    close(g, tg)
+    assert g.requires_grad and x.grad is None
+    (h,) = tl.autograd.grad(g.sum(), x)
+    (th,) = torch.autograd.grad(tg.sum(), tx)
+    close(h, th)
+
+
+def test_double_backward_via_backward_create_graph():
+    x, tx = pair([0.3, 0.7])
+    y, ty = (x.sigmoid() * x.exp()).sum(), (tx.sigmoid() * tx.exp()).sum()
+    y.backward(create_graph=True)
+    ty.backward(create_graph=True)
+    gx, tgx = x.grad, tx.grad
+    x.grad, tx.grad = None, None
+    gx.sum().backward()
+    tgx.sum().backward()
+    close(x.grad, tx.grad)
+
+
+def test_grad_allow_unused():
+    x, tx = pair([1.0])
+    z, tz = pair([2.0])
+    raises_like(lambda: tl.autograd.grad((x * 2).sum(), [x, z]),
+                lambda: torch.autograd.grad((tx * 2).sum(), [tx, tz]))
+    g = tl.autograd.grad((x * 2).sum(), [x, z], allow_unused=True)
+    assert g[1] is None
+    close(g[0], torch.autograd.grad((tx * 2).sum(), [tx])[0])
+
+
+def test_backward_inputs_argument():
+    x, tx = pair([1.0, 2.0])
+    z, tz = pair([3.0, 4.0])
+    (x * z).sum().backward(inputs=[x])
+    (tx * tz).sum().backward(inputs=[tx])
+    close(x.grad, tx.grad)
+    assert z.grad is None and tz.grad is None
+
+
+def test_hooks_and_retain_grad():
+    x, tx = pair([1.0, 2.0, 3.0])
+    seen = []
+    x.register_hook(lambda g: seen.append(g.clone()))
+    y, ty = x * 2, tx * 2
+    y.retain_grad()
+    ty.retain_grad()
+    y.register_hook(lambda g: g * 10)
+    ty.register_hook(lambda g: g * 10)
+    (y * y).sum().backward()
+    (ty * ty).sum().backward()
+    close(y.grad, ty.grad)       # retain_grad sees the hooked gradient, like torch
+    close(x.grad, tx.grad)
+    close(seen[0], tx.grad)
+    assert y.retains_grad and not x.retains_grad
+    raises_like(lambda: tl.tensor([1.0]).register_hook(print),
+                lambda: torch.tensor([1.0]).register_hook(print))
+
+
+def test_hook_handle_remove():
+    x = tl.tensor([1.0], requires_grad=True)
+    h = x.register_hook(lambda g: g * 100)
+    h.remove()
+    (x * 3).sum().backward()
+    assert x.grad.tolist() == [3.0]
+
+
+def test_no_grad_family():
+    x = tl.tensor([1.0], requires_grad=True)
+    with tl.no_grad():
+        y = x * 2
+        assert not tl.is_grad_enabled()
+    assert y.grad_fn is None and not y.requires_grad and tl.is_grad_enabled()
+
+    @tl.no_grad()
+    def f(t):
+        return t * 2
+    assert f(x).grad_fn is None
+    with tl.no_grad():
+        with tl.enable_grad():
+            assert (x * 2).requires_grad
+    tl.set_grad_enabled(False)
+    assert (x * 2).grad_fn is None
+    tl.set_grad_enabled(True)
+    with tl.set_grad_enabled(False):
+        assert not tl.is_grad_enabled()
+    assert tl.is_grad_enabled()
+    with tl.inference_mode():
+        assert (x * 2).grad_fn is None
+    assert tl.is_grad_enabled()
+
+
+def test_detach_shares_memory():
+    x = tl.tensor([1.0, 2.0], requires_grad=True)
+    d = x.detach()
+    assert not d.requires_grad and d.grad_fn is None
+    d._a[0] = 7.0
+    assert x._a[0] == 7.0
+
+
+def test_numpy_on_requires_grad_raises():
+    raises_like(lambda: tl.tensor([1.0], requires_grad=True).numpy(),
+                lambda: torch.tensor([1.0], requires_grad=True).numpy())
+
+
+def test_inplace_on_leaf_raises():
+    raises_like(lambda: tl.tensor([1.0], requires_grad=True).add_(1),
+                lambda: torch.tensor([1.0], requires_grad=True).add_(1))
+
+
+def test_inplace_on_non_leaf_in_graph():
+    x, tx = pair([1.0, 2.0])
+    y, ty = x * 2, tx * 2
+    y.mul_(y)
+    ty.mul_(ty)
+    y.add_(1)
+    ty.add_(1)
+    assert y.grad_fn.name_() == type(ty.grad_fn).__name__
+    y.sum().backward()
+    ty.sum().backward()
+    close(x.grad, tx.grad)
+
+
+def test_modified_saved_tensor_raises():
+    x, tx = pair([1.0, 2.0])
+    y, ty = x.exp(), tx.exp()
+    z, tz = y.sum(), ty.sum()
+    w, tw = (y * 2).sum(), (ty * 2).sum()
+    y.add_(1)
+    ty.add_(1)
+    z.backward()       # sum does not need y's values: fine in both
+    tz.backward()
+    e = (x.exp() * 1).exp()
+    te = (tx.exp() * 1).exp()
+    e.add_(1)
+    te.add_(1)
+    raises_like(lambda: e.sum().backward(), lambda: te.sum().backward())
+
+
+def test_custom_function():
+    class MyExp(tl.autograd.Function):
+        @staticmethod
+        def forward(ctx, i):
+            r = i.exp()
+            ctx.save_for_backward(r)
+            return r
+
+        @staticmethod
+        def backward(ctx, g):
+            (r,) = ctx.saved_tensors
+            return g * r
+
+    class TMyExp(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, i):
+            r = i.exp()
+            ctx.save_for_backward(r)
+            return r
+
+        @staticmethod
+        def backward(ctx, g):
+            (r,) = ctx.saved_tensors
+            return g * r
+
+    x, tx = pair([0.1, 0.2])
+    y, ty = MyExp.apply(x), TMyExp.apply(tx)
+    close(y, ty)
+    (y * 3).sum().backward()
+    (ty * 3).sum().backward()
+    close(x.grad, tx.grad)
+    assert repr(y.grad_fn).split(" object")[0] == repr(ty.grad_fn).split(" object")[0]
+
+
+def test_custom_function_needs_input_grad_and_non_differentiable():
+    class Sort2(tl.autograd.Function):
+        @staticmethod
+        def forward(ctx, a, b):
+            ctx.flags = ctx.needs_input_grad
+            idx = tl.tensor([0, 1])
+            ctx.mark_non_differentiable(idx)
+            return a * b, idx
+
+        @staticmethod
+        def backward(ctx, g, gidx):
+            a, b = None, None
+            return g * 2, None
+
+    x = tl.tensor([1.0, 2.0], requires_grad=True)
+    y, i = Sort2.apply(x, 3.0)
+    assert y.requires_grad and not i.requires_grad
+    y.sum().backward()
+    assert x.grad.tolist() == [2.0, 2.0]
+
+
+def test_grad_fn_names_for_common_ops():
+    x, tx = pair([[1.0, 2.0], [3.0, 4.0]])
+    cases = [lambda t: t + 1, lambda t: t * t, lambda t: t / 2, lambda t: -t, lambda t: t.exp(),
+             lambda t: t.sum(), lambda t: t.mean(), lambda t: t @ t, lambda t: t.view(4),
+             lambda t: t.t(), lambda t: t[0], lambda t: t.reshape(4), lambda t: t ** 2,
+             lambda t: t.sigmoid(), lambda t: t.relu(), lambda t: t.sum(0)]
+    for f in cases:
+        assert f(x).grad_fn.name_() == type(f(tx).grad_fn).__name__
+
+
+def test_setitem_in_graph():
+    x, tx = pair([1.0, 2.0, 3.0])
+    v, tv = pair([10.0])
+    y, ty = x * 1, tx * 1
+    y[1] = v[0] * 2
+    ty[1] = tv[0] * 2
+    (y * y).sum().backward()
+    (ty * ty).sum().backward()
+    close(x.grad, tx.grad)
+    close(v.grad, tv.grad)
+
+
+def gradcheck_fd(fn, x, eps=1e-6):
+    """Finite differences vs autograd in float64."""
+    x = x.detach().requires_grad_(True) if hasattr(x, "requires_grad_") else x
+    y = fn(x).sum()
+    y.backward()
+    num = np.zeros_like(x._a)
+    base = x._a.copy()
+    for i in np.ndindex(base.shape):
+        xp = base.copy()
+        xp[i] += eps
+        xm = base.copy()
+        xm[i] -= eps
+        num[i] = (fn(tl.tensor(xp)).sum().item() - fn(tl.tensor(xm)).sum().item()) / (2 * eps)
+    np.testing.assert_allclose(x.grad._a, num, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("fn", [lambda t: t * t.exp(), lambda t: (t + 1) / (t * t + 2),
+                                lambda t: t.sigmoid() * t, lambda t: (t @ t.t()).sum(1)])
+def test_gradcheck_finite_differences(fn):
+    rng = np.random.default_rng(1)
+    gradcheck_fd(fn, tl.tensor(rng.standard_normal((3, 3))))
