@@ -96,19 +96,29 @@ class MT19937:
     def r64(self, n: int) -> np.ndarray:
         """n 64-bit draws, each from two consecutive r32 (the first is the high half)."""
         w = self.raw(2 * n)
-        return (w[0::2] << _SH32) | w[1::2]
+        hi = w[0::2]
+        hi <<= _SH32
+        hi |= w[1::2]
+        return hi
 
     def u24(self, n: int) -> np.ndarray:
         """n float32 uniforms in [0, 1) with 24 random bits."""
-        return (self.r32(n) & _U32(0xFFFFFF)).astype(np.float32) * _TWO_M24
+        w = self.raw(n)
+        w &= _MASK24
+        u = w.astype(np.float32)
+        u *= _TWO_M24
+        return u
 
     def u53(self, n: int) -> np.ndarray:
         """n float64 uniforms in [0, 1) with 53 random bits (one r64 each)."""
         w = self.raw(2 * n)
-        hi = (w[0::2] & _MASK21).astype(np.float64)
-        lo = w[1::2].astype(np.float64)
-        # (hi * 2**32 + lo) is below 2**53, so every step here is exact
-        return (hi * 4294967296.0 + lo) * _TWO_M53
+        hi = w[0::2]
+        hi &= _MASK21
+        hi <<= _SH32
+        hi |= w[1::2]
+        u = hi.astype(np.float64)      # below 2**53: exact
+        u *= _TWO_M53
+        return u
 
     def one_r32(self) -> int:
         self._fresh = False

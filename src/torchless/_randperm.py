@@ -7,16 +7,17 @@ because later steps only touch slots >= their own index.  So:
 * the value slot i ends with is what slot t_i held just before step i: the value carried
   there by the most recent earlier step j with the same target (t_j == t_i), or t_i itself
   if no earlier step hit that slot;
-* the value a step i carries away (what slot i held before step i) is, by the same rule,
-  the value carried by the most recent earlier step whose target was i — or i.
+* the value a step p carries away (what slot p held before step p) is, by the same rule,
+  the value carried by the most recent earlier step aimed at p — or p.
 
-Both "most recent earlier step with target x" lookups come from one sort of the steps by
-(target, index); the carried values follow chains of strictly decreasing step indices,
-which pointer jumping resolves in O(log depth) gathers.  Everything is NumPy; the result
-equals the swap loop exactly (tests compare both, and torch).
+forward_shuffle answers both "most recent earlier step aimed at x" questions with a
+table swept in blocks (see its docstring): about a dozen NumPy passes over the data and no
+global sort (NumPy's int64 sort alone costs ~10x torch's whole randperm here).  The result
+equals the swap loop exactly; tests compare it with the loop and with torch.
 
 For n >= 214,748,364 torch switches to the "inside-out" shuffle: for i = 0..n-1,
-z = r64 % (i + 1); r[i] = r[z]; r[z] = i.  The same idea applies (see _inside_out).
+z = r64 % (i + 1); r[i] = r[z]; r[z] = i.  inside_out solves that one with the same idea,
+using one sort (it is only reached for n above 2e8).
 """
 from __future__ import annotations
 
@@ -60,15 +61,78 @@ def _resolve(parent, known):
     return known[p]
 
 
-def forward_shuffle(z):
-    """The permutation left by swapping i <-> i + z[i] for i = 0..n-2 (n = len(z) + 1)."""
+def forward_shuffle(z, beta=16, min_block=8192):
+    """The permutation left by swapping i <-> i + z[i] for i = 0..n-2 (n = len(z) + 1).
+
+    Steps are swept in blocks (each 1/beta of what is left, at least min_block) against a
+    table of "last step aimed at each slot so far", so no global sort is needed:
+
+    * pred(i), the latest earlier step aimed at i's target, is a gather from that table,
+      corrected by a small sort for the few slots hit twice inside one block;
+    * once a block is done, its slots will never be hit again (targets are >= the step),
+      so the value each of its steps carries away is known: W(p) = W(last step aimed at p)
+      or p itself — a gather, iterated for the rare links inside the block;
+    * out[i] = W(pred(i)), or t_i when nothing hit t_i before step i.
+
+    "Nothing yet" is encoded as n + slot, with W[n + x] = x, so both lookups are plain
+    gathers.  int32 tables keep the random gathers in cache (n < 2**30 here).
+    """
+    n = len(z) + 1
+    target = np.arange(n, dtype=np.intp)
+    target[:-1] += z                          # the last slot takes a virtual self-swap
+    idx = np.arange(n, dtype=np.int32)
+    last = np.arange(n, 2 * n, dtype=np.int32)
+    carried = np.empty(2 * n, np.int32)
+    carried[n:] = idx
+    out = np.empty(n, np.int32)
+    s = 0
+    while s < n:
+        e = min(n, s + max(min_block, (n - s) // beta))
+        ti = target[s:e]
+        ii = idx[s:e]
+        pred = last.take(ti, mode='wrap').astype(np.intp)
+        last[ti] = ii                         # in-block duplicates: the last write wins
+        repeat = np.flatnonzero(last.take(ti, mode='wrap') != ii)
+        if repeat.size:                       # slots hit more than once inside the block
+            keys = ti[repeat] * n + (repeat + s)
+            keys.sort()
+            ks = keys // n
+            js = keys - ks * n
+            same = np.flatnonzero(ks[1:] == ks[:-1])
+            pred[js[same + 1] - s] = js[same]
+            ends = np.flatnonzero(np.append(ks[1:] != ks[:-1], True))
+            winner = last.take(ks[ends], mode='wrap')
+            if (winner <= js[ends]).any():    # NumPy did not apply duplicates in order
+                return forward_shuffle_sorted(z)
+            pred[winner - s] = js[ends]
+        prev = last[s:e].astype(np.intp)      # final now: no later step can aim below e
+        own = np.flatnonzero(ti == ii)
+        if own.size:                          # a self-swap is its slot's last hit
+            prev[own] = pred[own]
+        w = carried.take(prev, mode='wrap')
+        inner = np.flatnonzero((prev >= s) & (prev < n))
+        if inner.size:                        # chains inside the block: relax to a fixed point
+            src = prev[inner]
+            while True:
+                carried[s:e] = w
+                nw = carried.take(src, mode='wrap')
+                if np.array_equal(nw, w[inner]):
+                    break
+                w[inner] = nw
+        carried[s:e] = w
+        carried.take(pred, out=out[s:e], mode='wrap')
+        s = e
+    return out
+
+
+def forward_shuffle_sorted(z):
+    """forward_shuffle via one global sort: slower, but assumes nothing about how NumPy
+    orders duplicate writes."""
     n = len(z) + 1
     idx = np.arange(n, dtype=np.int64)
     target = idx.copy()
-    target[:-1] += z                          # the last slot takes a virtual self-swap
+    target[:-1] += z
     pred, last = _group_links(target, n)
-    # step k carries away what slot k held: the value brought by the latest earlier step
-    # aimed at k.  If step k is itself aimed at k (z = 0) that is its group predecessor.
     prev = np.where(target == idx, pred, last)
     carried = _resolve(np.where(prev >= 0, prev, idx), idx)
     return np.where(pred >= 0, carried[np.maximum(pred, 0)], target)
@@ -114,13 +178,12 @@ def inside_out_loop(z):
 
 
 def randperm_array(eng, n, small_limit=SMALL_LIMIT):
-    """torch.randperm(n)'s values as an int64 array, drawing from engine `eng`."""
+    """torch.randperm(n)'s values (an int32 or int64 array), drawing from engine `eng`."""
     if n < 2:
         return np.arange(n, dtype=np.int64)
     if n < small_limit:
-        r = eng.r32(n - 1)
-        z = r % np.arange(n, 1, -1, dtype=np.uint32)
-        return forward_shuffle(z.astype(np.int64))
+        z = eng.r32(n - 1) % np.arange(n, 1, -1, dtype=np.uint32)
+        return forward_shuffle(z)
     r = eng.r64(n)
     z = r % np.arange(1, n + 1, dtype=np.uint64)
     return inside_out(z.astype(np.int64))

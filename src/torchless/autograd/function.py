@@ -251,6 +251,8 @@ def promote(inputs, kind):
     npd = rd.np
     out = []
     for x in inputs:
+        if isinstance(x, np.generic):
+            x = x.item()      # NumPy scalars join as Python scalars do (NumPy would keep them strong)
         if isinstance(x, Tensor):
             a = x._a
             out.append(a if a.dtype == npd else a.astype(npd))

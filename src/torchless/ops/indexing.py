@@ -1,2 +1,439 @@
-"""(being written)"""
-__all__ = []
+"""Indexing: Tensor.__getitem__ / __setitem__, select, narrow, index_put_.
+
+An index is read left to right the way torch does: ints select, slices slice, None
+unsqueezes (these give a view), then any tensor or list indices are applied together as
+NumPy-style advanced indexing on that view (a copy).  Applying the ints first is what makes
+``x[0, :, [0, 1]]`` differ from NumPy.  Assignment parses the index the same way and writes
+through the view (basic) or with NumPy fancy assignment (advanced).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _dtype as D
+from .._tensor import Tensor, _wrap, wrap_dim
+from ..autograd.engine import sum_to_shape
+from ..autograd.function import NONE, Op
+from ..autograd.grad_mode import ENABLED
+from ._index import (Parsed, advanced_get, advanced_shape, basic_view, check_expand,
+                     convert_scalar, parse, prepare_advanced, strip_ones, typename)
+from ._inplace import bump_version, commit
+from ._strides import elem_strides, empty_strided, fmt, replay, replay_array, view_apply
+
+ndarray = np.ndarray
+_FULL = slice(None)
+
+
+# ------------------------------------------------------------------ ops
+class BasicIndex(Op):
+    """A view by ints, slices and None (SelectBackward0, SliceBackward0, ...)."""
+    name = "SliceBackward0"
+    kind = NONE
+    needs_inputs = False    # backward reads shapes and indices, not input values
+
+    @staticmethod
+    def forward(ctx, a, p=None):
+        ctx.name = p.name
+        ctx.p = p
+        ctx.in_shape = a.shape
+        return basic_view(a, p)
+
+    @staticmethod
+    def backward(ctx, g):
+        return (EmbedBasic.apply(g, shape=ctx.in_shape, p=ctx.p),)
+
+
+class EmbedBasic(Op):
+    """Zeros of the indexed tensor's shape with g written at the view (backward of BasicIndex)."""
+    name = "SliceBackwardBackward0"
+    kind = NONE
+    needs_inputs = False    # backward reads shapes and indices, not input values
+
+    @staticmethod
+    def forward(ctx, g, shape=(), p=None):
+        ctx.p = p
+        z = np.zeros(shape, g.dtype)
+        z[p.key] = g
+        return z
+
+    @staticmethod
+    def backward(ctx, gg):
+        return (BasicIndex.apply(gg, p=ctx.p),)
+
+
+class Index(Op):
+    """Advanced indexing (a copy)."""
+    name = "IndexBackward0"
+    kind = NONE
+    needs_inputs = False    # backward reads shapes and indices, not input values
+
+    @staticmethod
+    def forward(ctx, v, key=(), arrays=(), bshape=()):
+        ctx.key = key
+        ctx.in_shape = v.shape
+        ctx.arrays, ctx.bshape = arrays, bshape
+        return advanced_get(v, key, arrays, bshape)
+
+    @staticmethod
+    def backward(ctx, g):
+        return (EmbedIndex.apply(g, shape=ctx.in_shape, key=ctx.key, arrays=ctx.arrays,
+                                 bshape=ctx.bshape),)
+
+
+class EmbedIndex(Op):
+    """Zeros with g added at the advanced index (repeated indices accumulate)."""
+    name = "IndexBackwardBackward0"
+    kind = NONE
+    needs_inputs = False    # backward reads shapes and indices, not input values
+
+    @staticmethod
+    def forward(ctx, g, shape=(), key=(), arrays=(), bshape=()):
+        ctx.key, ctx.arrays, ctx.bshape = key, arrays, bshape
+        z = np.zeros(shape, g.dtype)
+        np.add.at(z, key, g)
+        return z
+
+    @staticmethod
+    def backward(ctx, gg):
+        return (Index.apply(gg, key=ctx.key, arrays=ctx.arrays, bshape=ctx.bshape),)
+
+
+class SetItem(Op):
+    """self with value written at an index (x[i] = v as an out-of-place op for autograd)."""
+    name = "CopySlices"
+    kind = NONE
+    needs_inputs = False    # backward reads shapes and indices, not input values
+
+    @staticmethod
+    def forward(ctx, a, value, p=None, adv=None, vshape=(), accumulate=False, name=None,
+                chain=None, layout=None):
+        if name is not None:
+            ctx.name = name
+        ctx.p, ctx.adv, ctx.accumulate, ctx.chain, ctx.layout = p, adv, accumulate, chain, layout
+        if chain:
+            # the write goes through a view of the base: rebuild it on a copy laid out like the base
+            out = empty_strided(a.shape, layout, a.dtype)
+            np.copyto(out, a)
+            write(replay_array(out, chain), p, adv, value, vshape, accumulate)
+        else:
+            out = np.array(a, copy=True)
+            write(out, p, adv, value, vshape, accumulate)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        p, adv, chain = ctx.p, ctx.adv, ctx.chain
+        x, value = ctx.inputs
+        gx = g if ctx.accumulate else SetItem.apply(g, np.zeros((), g._a.dtype), p=p, adv=adv,
+                                                     vshape=(), chain=chain, layout=ctx.layout)
+        gv = None
+        if isinstance(value, Tensor) and value.requires_grad:
+            gv = replay(g, chain) if chain else g
+            gv = BasicIndex.apply(gv, p=p) if p.key else gv
+            if adv is not None:
+                gv = Index.apply(gv, key=adv[0], arrays=adv[1], bshape=adv[2])
+            vshape = value._a.shape
+            stripped = strip_ones(vshape)
+            if gv._a.shape != stripped:
+                gv = sum_to_shape(gv, stripped)
+            if stripped != vshape:
+                gv = gv.reshape(vshape)
+        return gx, gv
+
+
+def write(a, p, adv, value, vshape, accumulate=False):
+    """Write value into a at the parsed index (NumPy; casts like torch's copy_)."""
+    v = a[p.key] if p.key else a
+    if isinstance(value, ndarray):
+        if value.dtype.kind == "c" and a.dtype.kind != "c":
+            value = value.real
+        if value.shape != vshape:
+            value = value.reshape(vshape)
+    if adv is None:
+        np.copyto(v, value, casting="unsafe")
+    elif accumulate:
+        np.add.at(v, adv[0], value)
+    else:
+        v[adv[0]] = value
+
+
+# ------------------------------------------------------------------ __getitem__
+def getitem(self, idx):
+    """self[idx]: a view for ints, slices, None and Ellipsis; a copy with tensor/list indices."""
+    c = idx.__class__
+    if c is int:
+        if not (self.requires_grad and ENABLED[0]):
+            try:
+                return _wrap(self._a[idx, ...], self.dtype)
+            except IndexError:
+                pass
+    elif c is slice and idx.step is None and not (self.requires_grad and ENABLED[0]):
+        try:
+            r = self._a[idx]
+        except (IndexError, TypeError):
+            r = None
+        if r is not None and r.size:
+            return _wrap(r, self.dtype)
+    a = self._a
+    p = parse(a, idx)
+    if self.requires_grad and ENABLED[0]:
+        v = view_apply(BasicIndex, self, p=p) if (p.key or not p.adv) else self
+        if p.adv:
+            key, arrays, bshape = prepare_advanced(v._a, p.adv)
+            v = Index.apply(v, key=key, arrays=arrays, bshape=bshape)
+        return v
+    v = basic_view(a, p)
+    if p.adv:
+        key, arrays, bshape = prepare_advanced(v, p.adv)
+        v = advanced_get(v, key, arrays, bshape)
+    return _wrap(v, self.dtype)
+
+
+# ------------------------------------------------------------------ __setitem__
+_OVERLAP = ("unsupported operation: more than one element of the written-to tensor refers to a single "
+            "memory location. Please clone() the tensor before performing the operation.")
+_PARTIAL = ("unsupported operation: some elements of the input tensor and the written-to tensor refer to "
+            "a single memory location. Please clone() the tensor before performing the operation.")
+
+
+def setitem(self, idx, value):
+    """self[idx] = value (broadcast, cast to self's dtype), written into self's memory."""
+    c = idx.__class__
+    vc = value.__class__
+    if (c is int or (c is slice and idx.step is None)) and (vc is float or vc is int) \
+            and not self.requires_grad:
+        a = self._a
+        if 0 not in a.strides:
+            v = convert_scalar(value, self.dtype) if (vc is int or self.dtype is not D.float64) else value
+            try:
+                a[idx] = v
+                bump_version(self)
+                return
+            except (IndexError, TypeError):
+                pass        # torch's message below
+    _setitem(self, idx, value)
+
+
+def _value(self, value):
+    if isinstance(value, Tensor):
+        return value._a, value
+    if isinstance(value, (bool, int, float, complex, np.number)):
+        return convert_scalar(value, self.dtype), None
+    raise TypeError(f"can't assign a {typename(value)} to a {self.dtype.legacy}")
+
+
+def _setitem(self, idx, value):
+    varr, vt = _value(self, value)
+    a = self._a
+    p = parse(a, idx, setting=True)
+    tracking = ENABLED[0] and (self.requires_grad or (vt is not None and vt.requires_grad))
+    if ENABLED[0] and self.requires_grad and self.grad_fn is None:
+        raise RuntimeError(("a view of a leaf Variable" if p.view else "a leaf Variable")
+                           + " that requires grad is being used in an in-place operation.")
+    if not p.view and not p.adv:
+        p.key = ()
+    v = a[p.key] if p.key else a
+    vshape = getattr(varr, "shape", ())
+    adv = None
+    if p.adv:
+        adv = prepare_advanced(v, p.adv)
+        rshape, _ = advanced_shape(v.shape, adv[1], adv[2])
+        if vt is not None and vt.dtype is not self.dtype:
+            raise RuntimeError(
+                "Index put requires the source and destination dtypes match, got "
+                f"{self.dtype.type_name} for the destination and {vt.dtype.type_name} for the source.")
+        stripped = strip_ones(vshape)
+        try:
+            np.broadcast_shapes(stripped, rshape)
+            ok = len(stripped) <= len(rshape) and np.broadcast_shapes(stripped, rshape) == rshape
+        except ValueError:
+            ok = False
+        if not ok:
+            raise RuntimeError(f"shape mismatch: value tensor of shape {fmt(vshape)} cannot be "
+                               f"broadcast to indexing result of shape {fmt(rshape)}")
+        vshape = stripped
+    else:
+        if any(s == 0 and n > 1 for s, n in zip(v.strides, v.shape)):
+            raise RuntimeError(_OVERLAP)
+        if vt is not None:
+            vshape = strip_ones(vshape)
+            check_expand(vshape, v.shape, vt.dtype)
+            if np.may_share_memory(v, varr) and not _same_memory(v, varr):
+                if _dense(v) and _dense(varr):
+                    raise RuntimeError(_PARTIAL)
+                varr = varr.copy()
+    if tracking:
+        view_of = self._meta.get("view_of") if self._meta else None
+        if view_of is not None:
+            _set_through_view(self, view_of, vt if vt is not None else varr, p, adv, vshape)
+            return
+        if not p.view and not p.adv:
+            name = "FillBackward3" if vt is None else "CopyBackwards"
+        else:
+            name = "IndexPutBackward0" if not p.view else "CopySlices"
+        r = SetItem.apply(self, vt if vt is not None else varr, p=p, adv=adv, vshape=vshape, name=name)
+        commit(self, r)
+        return
+    if not a.flags.writeable:
+        raise RuntimeError("cannot write into this tensor: its NumPy memory is read-only")
+    write(a, p, adv, varr, vshape)
+    bump_version(self)
+
+
+def _set_through_view(self, view_of, value, p, adv, vshape):
+    """self is a view recorded in the graph: the write becomes a CopySlices on its base, and
+    self is re-derived from the new base (torch's rule for in-place ops on views)."""
+    base, chain = view_of
+    if base.requires_grad and base.grad_fn is None:
+        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place "
+                           "operation.")
+    r = SetItem.apply(base, value, p=p, adv=adv, vshape=vshape, name="CopySlices", chain=chain,
+                      layout=elem_strides(base._a))
+    commit(base, r)
+    nv = replay(base, chain)
+    self.grad_fn = nv.grad_fn
+    self.requires_grad = True
+    out = nv._meta.get("out") if nv._meta else None
+    if out is None:
+        self._meta.pop("out", None)
+    else:
+        self._meta["out"] = out
+
+
+def _same_memory(x, y):
+    return (x.__array_interface__["data"][0] == y.__array_interface__["data"][0]
+            and x.strides == y.strides and x.shape == y.shape)
+
+
+def _dense(x):
+    return x.flags.c_contiguous or x.flags.f_contiguous
+
+
+# ------------------------------------------------------------------ select / narrow / index_put_
+def select(input, dim, index):
+    """The slice of input at index along dim (a view without that dim)."""
+    a = input._a
+    if a.ndim == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
+    d = wrap_dim(dim, a.ndim)
+    index = index.__index__() if index.__class__ is not int else index
+    n = a.shape[d]
+    if not -n <= index < n:
+        raise IndexError(f"select(): index {index} out of range for tensor of size {fmt(a.shape)} at "
+                         f"dimension {d}")
+    key = (_FULL,) * d + (index, Ellipsis)
+    if input.requires_grad and ENABLED[0]:
+        return view_apply(BasicIndex, input, p=_simple(key, "SelectBackward0"))
+    return _wrap(a[key], input.dtype)
+
+
+def narrow(input, dim, start, length):
+    """input[..., start:start+length, ...] along dim (a view)."""
+    a = input._a
+    if a.ndim == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
+    d = wrap_dim(dim, a.ndim)
+    start = start.__index__() if start.__class__ is not int else start
+    length = length.__index__() if length.__class__ is not int else length
+    n = a.shape[d]
+    if not -n <= start <= n:
+        raise IndexError(f"start out of range (expected to be in range of [{-n}, {n}], but got {start})")
+    if start < 0:
+        start += n
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
+    if start + length > n:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
+    return slice_dim(input, d, start, start + length)
+
+
+def slice_dim(input, d, start, stop):
+    """input sliced start:stop along dim d (already checked)."""
+    key = (_FULL,) * d + (slice(start, stop),)
+    p = _simple(key, "SliceBackward0")
+    if input.requires_grad and ENABLED[0]:
+        return view_apply(BasicIndex, input, p=p)
+    a = input._a
+    return _wrap(basic_view(a, p) if stop <= start else a[key], input.dtype)
+
+
+def _simple(key, name):
+    p = Parsed()
+    p.key, p.news, p.adv, p.name, p.view = key, [], [], name, True
+    return p
+
+
+def index_put_(self, indices, values, accumulate=False):
+    """self[indices] = values (accumulate=True adds, repeated indices adding up)."""
+    _check_index_tuple(indices)
+    if not isinstance(values, Tensor):
+        raise TypeError(f"index_put_(): argument 'values' (position 2) must be Tensor, not "
+                        f"{type(values).__name__}")
+    if not accumulate:
+        _setitem(self, tuple(indices), values)
+        return self
+    a = self._a
+    p = parse(a, tuple(indices), setting=True)
+    if ENABLED[0] and self.requires_grad and self.grad_fn is None:
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+    if values.dtype is not self.dtype:
+        raise RuntimeError(
+            "Index put requires the source and destination dtypes match, got "
+            f"{self.dtype.type_name} for the destination and {values.dtype.type_name} for the source.")
+    p.key = ()
+    adv = prepare_advanced(a, p.adv)
+    rshape, _ = advanced_shape(a.shape, adv[1], adv[2])
+    vshape = strip_ones(values._a.shape)
+    try:
+        ok = np.broadcast_shapes(vshape, rshape) == rshape
+    except ValueError:
+        ok = False
+    if not ok:
+        raise RuntimeError(f"shape mismatch: value tensor of shape {fmt(values._a.shape)} cannot be "
+                           f"broadcast to indexing result of shape {fmt(rshape)}")
+    if ENABLED[0] and (self.requires_grad or values.requires_grad):
+        r = SetItem.apply(self, values, p=p, adv=adv, vshape=vshape, accumulate=True,
+                          name="IndexPutBackward0")
+        return commit(self, r)
+    write(a, p, adv, values._a, vshape, accumulate=True)
+    bump_version(self)
+    return self
+
+
+def _check_index_tuple(indices):
+    if not isinstance(indices, (tuple, list)):
+        raise TypeError(f"index_put_(): argument 'indices' (position 1) must be tuple of Tensors, not "
+                        f"{type(indices).__name__}")
+    for i, x in enumerate(indices):
+        if not isinstance(x, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(x).__name__}")
+
+
+def index_put(input, indices, values, accumulate=False):
+    """Out-of-place index_put_."""
+    out = _Copy.apply(input)
+    return index_put_(out, indices, values, accumulate)
+
+
+class _Copy(Op):
+    name = "CloneBackward0"
+    kind = NONE
+    needs_inputs = False    # backward reads shapes and indices, not input values
+
+    @staticmethod
+    def forward(ctx, a):
+        return np.array(a, copy=True)
+
+    @staticmethod
+    def backward(ctx, g):
+        return (g,)
+
+
+Tensor.__getitem__ = getitem
+Tensor.__setitem__ = setitem
+Tensor.select = select
+Tensor.narrow = narrow
+Tensor.index_put_ = index_put_
+Tensor.index_put = index_put
+
+__all__ = ["select", "narrow", "index_put"]

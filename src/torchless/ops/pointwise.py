@@ -1,80 +1,437 @@
-"""Pointwise ops with broadcasting: forward (NumPy) and backward (Tensor ops) side by side.
+"""Arithmetic: add, sub, mul, div (and its rounding modes), floor_divide, remainder, fmod, pow,
+neg, positive, atan2 — forward (NumPy) and backward (Tensor ops) side by side.
 
-Each op declares its promotion kind (see autograd.function): SAME computes in
-torch.result_type of the inputs, FLOAT turns integer results into the default float dtype.
-The Tensor operators and methods, including the in-place ``_`` forms, are installed at the
-bottom of this file.
+Promotion follows torch.result_type (see autograd.function's kinds).  Where NumPy's arithmetic
+differs from torch's the forward says so: integer division by zero raises, remainder keeps
+the dividend's sign of zero, float16 products with a scalar are rounded once from float32,
+and float32 multiply-adds (``alpha=``) are fused as torch's kernels fuse them.
+The Tensor operators, methods and in-place forms are installed at the bottom.
 """
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap
-from ..autograd.function import FLOAT, NONE, SAME, Op
+from ..autograd.function import FLOAT, SAME
 from ._inplace import apply_inplace
+from ._pw import (F16, F32, FAST_FLOAT, FAST_NUM, NUMBER, TENSOR_OR_NUMBER, NotImplementedGrad,
+                  Pointwise, binary_method, check_operand, check_tensor, fma, inplace_method,
+                  not_implemented, write_out)
+from .ternary import where
+from .unary import reciprocal
+
+_ALL = frozenset(D.ALL)
+_NO_BOOL = _ALL - {D.bool_}
+_FLOATS = frozenset((D.float16, D.float32, D.float64, D.complex64, D.complex128))
+_SCALAR_F16 = FAST_FLOAT | {D.float16}
 
 
-# ---------------------------------------------------------------- arithmetic
-class Add(Op):
+def _is_bool(x):
+    return x.dtype is D.bool_ if isinstance(x, Tensor) else x.__class__ is bool or x.__class__ is np.bool_
+
+
+def _dtype_of(a, b):
+    """The compute dtype of a promoted pair (one side may be a Python scalar)."""
+    return a.dtype if a.__class__ is np.ndarray else b.dtype
+
+
+def _is_pyscalar(x):
+    return x.__class__ in (float, int)
+
+
+def _check_zero(b, kernel=None):
+    """torch raises for integer division by zero where NumPy returns 0 with a warning."""
+    if not np.all(b):
+        raise RuntimeError("ZeroDivisionError")
+
+
+# ---------------------------------------------------------------- add / sub
+def _check_alpha(dt, alpha):
+    if alpha.__class__ is bool or isinstance(alpha, np.bool_):
+        if dt != np.bool_:
+            raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    elif isinstance(alpha, (float, np.floating)) and dt.kind in "biu":
+        raise RuntimeError(
+            "For integral input tensors, argument alpha must not be a floating point number.")
+    elif isinstance(alpha, (complex, np.complexfloating)) and dt.kind != "c":
+        raise RuntimeError(
+            "For non-complex input tensors, argument alpha must not be a complex number.")
+
+
+def _axpy(a, alpha, b):
+    """a + alpha * b in a's dtype, with torch's roundings: float32 fuses the multiply-add
+    (one rounding), float16 rounds the product to float16 first (as torch's scalar loop does)."""
+    dt = _dtype_of(a, b)
+    _check_alpha(dt, alpha)
+    k = dt.kind
+    if k == "b":
+        return np.logical_or(a, b) if alpha else np.asarray(a).copy()
+    if dt == F32:
+        return fma(np.asarray(a, dt), np.float32(alpha), np.asarray(b, dt), dt)
+    if k in "iu":
+        alpha = np.asarray(alpha).astype(dt)          # wraps like torch's integer cast
+    elif k == "f":
+        alpha = dt.type(alpha)
+    return a + b * alpha
+
+
+class Add(Pointwise):
     name = "AddBackward0"
 
     @staticmethod
     def forward(ctx, a, b, alpha=1):
+        if alpha.__class__ is int and alpha == 1:
+            return a + b
         ctx.alpha = alpha
-        return a + b if alpha == 1 else a + b * alpha
+        return _axpy(a, alpha, b)
 
     @staticmethod
     def backward(ctx, g):
-        return g, (g if ctx.alpha == 1 else g * ctx.alpha)
+        alpha = ctx.__dict__.get("alpha", 1)
+        return g, (g if alpha == 1 else g * alpha)
 
 
-class Sub(Op):
+def _check_sub(a, b):
+    if _is_bool(a) or _is_bool(b):
+        if _is_bool(a) and _is_bool(b):
+            raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
+                               "supported. Use the `^` or `logical_xor()` operator instead.")
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying "
+            "to invert a mask, use the `~` or `logical_not()` operator instead.")
+
+
+class Sub(Pointwise):
     name = "SubBackward0"
+
+    @classmethod
+    def apply(cls, a, b, **params):
+        _check_sub(a, b)
+        return super().apply(a, b, **params)
 
     @staticmethod
     def forward(ctx, a, b, alpha=1):
-        if getattr(a, "dtype", None) == np.bool_ and getattr(b, "dtype", None) == np.bool_:
-            raise RuntimeError(
-                "Subtraction, the `-` operator, with two bool tensors is not supported. If you are "
-                "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+        if alpha.__class__ is int and alpha == 1:
+            return a - b
         ctx.alpha = alpha
-        return a - b if alpha == 1 else a - b * alpha
+        return _axpy(a, -alpha, b)
 
     @staticmethod
     def backward(ctx, g):
-        return g, (-g if ctx.alpha == 1 else g * -ctx.alpha)
+        alpha = ctx.__dict__.get("alpha", 1)
+        return g, (-g if alpha == 1 else g * -alpha)
 
 
-class Mul(Op):
+class Rsub(Sub):
+    """rsub(input, other, alpha) = other - alpha * input (``2 - x`` is RsubBackward1)."""
+
+    name = "RsubBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b, alpha=1):
+        ctx.alpha = alpha
+        return b - a if alpha.__class__ is int and alpha == 1 else _axpy(b, -alpha, a)
+
+    @staticmethod
+    def backward(ctx, g):
+        alpha = ctx.alpha
+        return (-g if alpha == 1 else g * -alpha), g
+
+
+class RsubScalar(Rsub):
+    name = "RsubBackward1"
+
+
+# ---------------------------------------------------------------- mul / div
+class Mul(Pointwise):
     name = "MulBackward0"
 
     @staticmethod
     def forward(ctx, a, b):
+        # torch multiplies float16 by a Python scalar in float32 (its "opmath"), rounding once
+        if b.__class__ in (float, int) and a.dtype == F16:
+            return (a.astype(F32) * np.float32(b)).astype(F16)
         return a * b
 
     @staticmethod
     def backward(ctx, g):
         x, y = ctx.inputs
-        return g * y, g * x
+        return g * y, (g * x if isinstance(y, Tensor) else None)
 
 
-class Div(Op):
+class Div(Pointwise):
     name = "DivBackward0"
     kind = FLOAT
 
     @staticmethod
     def forward(ctx, a, b):
+        if b.__class__ in (float, int) and a.dtype == F16:
+            return (a.astype(F32) / np.float32(b)).astype(F16)
         return np.true_divide(a, b)
 
     @staticmethod
     def backward(ctx, g):
         x, y = ctx.inputs
         gx = g / y
-        return gx, (-gx * x / y if isinstance(y, Tensor) else None)
+        return gx, (-g * ((x / y) / y) if isinstance(y, Tensor) else None)
 
 
-class Neg(Op):
+def _floor_div(a, b):
+    dt = _dtype_of(a, b)
+    k = dt.kind
+    if k in "iu":
+        _check_zero(b)
+        return np.floor_divide(a, b)
+    if k == "f":
+        return np.floor_divide(a, b) if dt != F16 else \
+            np.floor_divide(a.astype(F32), np.asarray(b, F32)).astype(F16)
+    raise not_implemented("div_floor_cpu", dt)
+
+
+def _trunc_div(a, b):
+    dt = _dtype_of(a, b)
+    k = dt.kind
+    if k in "iu":
+        _check_zero(b)
+        q = np.floor_divide(a, b)
+        # floor and trunc differ when the division is inexact and the signs differ
+        fix = (q * b != a) & ((a < 0) != (b < 0))
+        return q + fix.astype(dt) if fix.any() else q
+    if k == "f":
+        if dt == F16:
+            return np.trunc(a.astype(F32) / np.asarray(b, F32)).astype(F16)
+        return np.trunc(np.true_divide(a, b))
+    raise not_implemented("div_trunc_cpu", dt)
+
+
+class DivFloor(Pointwise):
+    """div(..., rounding_mode='floor'): its gradient is zero, as torch defines it."""
+
+    name = "DivBackward2"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return _floor_div(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.inputs
+        return g * 0, (g * 0 if isinstance(y, Tensor) else None)
+
+
+class DivTrunc(DivFloor):
+    @staticmethod
+    def forward(ctx, a, b):
+        return _trunc_div(a, b)
+
+
+class FloorDivide(NotImplementedGrad):
+    aten = "aten::floor_divide"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return _floor_div(a, b)
+
+
+# ---------------------------------------------------------------- remainder / fmod
+def _remainder_kernel(a, b):
+    dt = _dtype_of(a, b)
+    k = dt.kind
+    if k in "iu":
+        _check_zero(b)
+        return np.remainder(a, b)
+    if k != "f":
+        raise not_implemented("remainder_cpu", dt)
+    r = np.remainder(a, b)
+    # NumPy gives a zero remainder the divisor's sign; torch keeps fmod's (the dividend's)
+    z = r == 0
+    if z.any():
+        r = np.where(z, np.copysign(r, a), r)
+    return r
+
+
+def _fmod_kernel(a, b):
+    dt = _dtype_of(a, b)
+    k = dt.kind
+    if k in "iu":
+        _check_zero(b)
+    elif k != "f":
+        raise not_implemented("fmod_cpu", dt)
+    return np.fmod(a, b)
+
+
+class Remainder(Pointwise):
+    name = "RemainderBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return _remainder_kernel(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, None
+
+
+class RemainderTensor(Remainder):
+    name = "RemainderBackward1"
+
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.inputs
+        return g, -g * div(x, y, rounding_mode="floor")
+
+
+class RemainderScalarSelf(NotImplementedGrad):
+    aten = "aten::remainder"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return _remainder_kernel(a, b)
+
+
+class Fmod(Pointwise):
+    name = "FmodBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return _fmod_kernel(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, None
+
+
+class FmodTensor(Fmod):
+    name = "FmodBackward1"
+
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.inputs
+        return g, -g * div(x, y, rounding_mode="trunc")
+
+
+# ---------------------------------------------------------------- pow
+def _int_pow(a, b):
+    """Integer power with torch's rule for negative exponents: 1 ** -n = 1,
+    (-1) ** -n = ±1, anything else ** -n = 0 (NumPy refuses negative integer powers)."""
+    b = np.asarray(b)
+    if b.dtype.kind == "i" and (b < 0).any():
+        neg = b < 0
+        r = np.power(a, np.where(neg, 0, b).astype(b.dtype))
+        odd = (b & 1).astype(bool)
+        small = np.where(a == 1, 1, np.where(a == -1, np.where(odd, -1, 1), 0)).astype(r.dtype)
+        return np.where(neg, small, r)
+    return np.power(a, b)
+
+
+def _float_pow(a, e):
+    """Float power; integral and half-integral scalar exponents are computed the way torch
+    computes them (by multiplication and sqrt), so results match it bit for bit."""
+    if e.__class__ in (float, int):
+        if e == 2:
+            return a * a
+        if e == 3:
+            return a * a * a
+        if e == 1:
+            return a.copy()
+        if e == -1:
+            return np.reciprocal(a)
+        if e == -2:
+            return np.reciprocal(a * a)
+        if e == 0.5:
+            return np.sqrt(a)
+        if e == 0:
+            return np.ones_like(a)
+    return np.power(a, e)
+
+
+def _pow_kernel(a, b):
+    dt = _dtype_of(a, b)
+    k = dt.kind
+    if k in "iu":
+        return _int_pow(a, b)
+    if k == "b":
+        raise not_implemented("pow", dt)
+    if dt == F16:
+        return _float_pow(a.astype(F32), b if not isinstance(b, np.ndarray) else b.astype(F32)
+                          ).astype(F16) if isinstance(a, np.ndarray) else \
+            np.power(np.float32(a), b.astype(F32)).astype(F16)
+    if isinstance(a, np.ndarray):
+        return _float_pow(a, b)
+    return np.power(a, b)
+
+
+def _check_int_exponent(base, exponent):
+    if (exponent.__class__ is int or isinstance(exponent, np.integer)) and exponent < 0 and (
+            base.dtype.category <= D.INT):
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+
+
+class Pow(Pointwise):
+    """tensor ** scalar"""
+
+    name = "PowBackward0"
+
+    @staticmethod
+    def forward(ctx, a, e):
+        return _pow_kernel(a, e)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, e = ctx.inputs
+        if e == 0:
+            return g * 0, None
+        return g * (e * x ** (e - 1)), None
+
+
+def _masked_zero(cond, t):
+    return where(cond, 0.0, t)
+
+
+class PowTensor(Pointwise):
+    """tensor ** tensor"""
+
+    name = "PowBackward1"
+    save_output = True
+
+    @staticmethod
+    def forward(ctx, a, e):
+        return _pow_kernel(a, e)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, e = ctx.inputs
+        gx = ge = None
+        if ctx.needs_input_grad[0]:
+            gx = g * _masked_zero(e == 0, e * x ** (e - 1))
+        if ctx.needs_input_grad[1]:
+            ge = g * _masked_zero((x == 0) & (e >= 0), ctx.out * x.log())
+        return gx, ge
+
+
+class PowScalarBase(Pointwise):
+    """scalar ** tensor"""
+
+    name = "PowBackward2"
+    save_output = True
+
+    @staticmethod
+    def forward(ctx, s, e):
+        return _pow_kernel(s, e)
+
+    @staticmethod
+    def backward(ctx, g):
+        s, e = ctx.inputs
+        log_s = math.log(s) if s > 0 else -math.inf if s == 0 else math.nan
+        r = g * (ctx.out * log_s)
+        return None, (_masked_zero(e >= 0, r) if s == 0 else r)
+
+
+# ---------------------------------------------------------------- neg / positive / atan2
+class Neg(Pointwise):
     name = "NegBackward0"
 
     @staticmethod
@@ -90,92 +447,321 @@ class Neg(Op):
         return (-g,)
 
 
-class Exp(Op):
-    name = "ExpBackward0"
+class Atan2(Pointwise):
+    name = "Atan2Backward0"
     kind = FLOAT
-    save_output = True
 
     @staticmethod
-    def forward(ctx, a):
-        return np.exp(a)
+    def forward(ctx, a, b):
+        if a.dtype.kind == "c":
+            raise not_implemented("atan2_cpu", a.dtype)
+        return np.arctan2(a, b) if a.dtype != F16 else np.arctan2(
+            a.astype(F32), b.astype(F32)).astype(F16)
 
     @staticmethod
     def backward(ctx, g):
-        return (g * ctx.out,)
+        x, y = ctx.inputs
+        r = g / (x * x + y * y)
+        return r * y, -r * x
 
 
 # ---------------------------------------------------------------- public functions
 def add(input, other, *, alpha=1, out=None):
     """input + alpha * other."""
-    return Add.apply(input, other, alpha=alpha) if alpha != 1 else Add.apply(input, other)
+    if input.__class__ is not Tensor:
+        if not isinstance(input, Tensor):
+            check_operand("add", input, "input", 1)
+            input, other = other, input        # torch.add(2, t): addition commutes
+    check_operand("add", other)
+    r = Add.apply(input, other) if alpha.__class__ is int and alpha == 1 else \
+        Add.apply(input, other, alpha=alpha)
+    return r if out is None else write_out(out, r)
 
 
 def sub(input, other, *, alpha=1, out=None):
     """input - alpha * other."""
-    return Sub.apply(input, other, alpha=alpha) if alpha != 1 else Sub.apply(input, other)
+    check_tensor("sub", input)
+    check_operand("sub", other)
+    r = Sub.apply(input, other) if alpha.__class__ is int and alpha == 1 else \
+        Sub.apply(input, other, alpha=alpha)
+    return r if out is None else write_out(out, r)
+
+
+def rsub(input, other, *, alpha=1):
+    """other - alpha * input."""
+    check_tensor("rsub", input)
+    check_operand("rsub", other)
+    op = Rsub if isinstance(other, Tensor) else RsubScalar
+    return op.apply(input, other, alpha=alpha)
 
 
 def mul(input, other, *, out=None):
-    return Mul.apply(input, other)
+    """input * other."""
+    if not isinstance(input, Tensor):
+        check_operand("mul", input, "input", 1)
+        input, other = other, input
+    check_operand("mul", other)
+    r = Mul.apply(input, other)
+    return r if out is None else write_out(out, r)
+
+
+_ROUNDING = {None: Div, "trunc": DivTrunc, "floor": DivFloor}
 
 
 def div(input, other, *, rounding_mode=None, out=None):
-    return Div.apply(input, other)
+    """input / other, optionally rounded ('trunc' or 'floor')."""
+    check_tensor("div", input)
+    check_operand("div", other)
+    op = _ROUNDING.get(rounding_mode) if rounding_mode.__class__ in (str, type(None)) else None
+    if op is None:
+        raise RuntimeError("div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
+                           f"found '{rounding_mode}'")
+    r = op.apply(input, other)
+    return r if out is None else write_out(out, r)
+
+
+def true_divide(dividend, divisor, *, out=None):
+    """dividend / divisor, always in floating point."""
+    return div(dividend, divisor, out=out)
+
+
+def floor_divide(input, other, *, out=None):
+    """input // other (rounded toward -inf)."""
+    if not isinstance(input, Tensor):
+        check_operand("floor_divide", input, "input", 1)
+    check_operand("floor_divide", other)
+    r = FloorDivide.apply(input, other)
+    return r if out is None else write_out(out, r)
+
+
+def remainder(input, other, *, out=None):
+    """Python's modulus: the result has the sign of other."""
+    if not isinstance(input, Tensor):
+        check_operand("remainder", input, "input", 1)
+        r = RemainderScalarSelf.apply(input, other)
+    else:
+        check_operand("remainder", other)
+        r = (RemainderTensor if isinstance(other, Tensor) else Remainder).apply(input, other)
+    return r if out is None else write_out(out, r)
+
+
+def fmod(input, other, *, out=None):
+    """C's fmod: the result has the sign of input."""
+    check_tensor("fmod", input)
+    check_operand("fmod", other)
+    r = (FmodTensor if isinstance(other, Tensor) else Fmod).apply(input, other)
+    return r if out is None else write_out(out, r)
+
+
+def pow(input, exponent, *, out=None):
+    """input ** exponent; either may be a Python number."""
+    if isinstance(input, Tensor):
+        check_operand("pow", exponent, "exponent", 2)
+        if isinstance(exponent, Tensor):
+            r = PowTensor.apply(input, exponent)
+        else:
+            _check_int_exponent(input, exponent)
+            r = Pow.apply(input, exponent)
+    else:
+        check_operand("pow", input, "self", 1)
+        check_tensor("pow", exponent, "exponent", 2)
+        r = PowScalarBase.apply(input, exponent)
+    return r if out is None else write_out(out, r)
 
 
 def neg(input, *, out=None):
-    return Neg.apply(input)
+    """-input."""
+    check_tensor("neg", input)
+    r = Neg.apply(input)
+    return r if out is None else write_out(out, r)
 
 
-def exp(input, *, out=None):
-    return Exp.apply(input)
+def positive(input):
+    """input itself (bool tensors are refused, as torch does)."""
+    check_tensor("positive", input)
+    if input.dtype is D.bool_:
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+    return input
+
+
+def atan2(input, other, *, out=None):
+    """Elementwise arctangent of input / other, in the right quadrant."""
+    check_tensor("atan2", input)
+    check_tensor("atan2", other, "other", 2)
+    r = Atan2.apply(input, other)
+    return r if out is None else write_out(out, r)
+
+
+def square(input, *, out=None):
+    """input ** 2 (torch computes it as pow, so bool gives int64 and grad_fn is PowBackward0)."""
+    check_tensor("square", input)
+    if input.dtype in FAST_FLOAT and not input.requires_grad and out is None:
+        a = input._a
+        return _wrap(a * a, input.dtype)
+    return pow(input, 2, out=out)
+
+
+subtract = sub
+multiply = mul
+divide = div
+negative = neg
+arctan2 = atan2
 
 
 # ---------------------------------------------------------------- Tensor methods
-def binary_method(op, ufunc, *, reflected=False, float_only=False):
-    """A Tensor operator for a binary op, with a short path for the common no-grad case:
-    two tensors of one dtype, or a float tensor and a Python float.  Everything else —
-    promotion, scalars, autograd — goes through ``op.apply``.  ``float_only`` limits the
-    short path to float dtypes (ops whose integer result type differs, like division)."""
-    if reflected:
-        def method(self, other):
-            if other.__class__ is float and self.dtype.category == 2 and not self.requires_grad:
-                return _wrap(ufunc(other, self._a), self.dtype)
-            return op.apply(other, self)
-    else:
-        def method(self, other):
-            if other.__class__ is Tensor:
-                d = self.dtype
-                if other.dtype is d and not (self.requires_grad or other.requires_grad) and (
-                        not float_only or d.category == 2):
-                    return _wrap(ufunc(self._a, other._a), d)
-            elif other.__class__ is float and self.dtype.category == 2 and not self.requires_grad:
-                return _wrap(ufunc(self._a, other), self.dtype)
-            return op.apply(self, other)
-    return method
+def _neg_fast(self):
+    if self.dtype in FAST_FLOAT and not self.requires_grad:
+        return _wrap(np.negative(self._a), self.dtype)
+    return Neg.apply(self)
 
 
-Tensor.__add__ = Tensor.__radd__ = binary_method(Add, np.add)
-Tensor.__sub__ = binary_method(Sub, np.subtract)
-Tensor.__rsub__ = binary_method(Sub, np.subtract, reflected=True)
-Tensor.__mul__ = Tensor.__rmul__ = binary_method(Mul, np.multiply)
-Tensor.__truediv__ = binary_method(Div, np.true_divide, float_only=True)
-Tensor.__rtruediv__ = binary_method(Div, np.true_divide, reflected=True)
-Tensor.__neg__ = neg
+def _rtruediv(self, other):
+    """other / self: torch computes other * reciprocal(self) (so its grad_fn is MulBackward0)."""
+    if other.__class__ is float and self.dtype in FAST_FLOAT and not self.requires_grad:
+        r = np.reciprocal(self._a)
+        r *= other
+        return _wrap(r, self.dtype)
+    if not isinstance(other, NUMBER):
+        return NotImplemented
+    return Mul.apply(reciprocal(self), other)
+
+
+def _rpow(self, other):
+    if not isinstance(other, NUMBER):
+        return NotImplemented
+    return PowScalarBase.apply(other, self)
+
+
+def _pow_method(self, exponent):
+    if not isinstance(exponent, TENSOR_OR_NUMBER):
+        return NotImplemented
+    return pow(self, exponent)
+
+
+def _pow_(self, exponent):
+    if isinstance(exponent, Tensor):
+        return apply_inplace(PowTensor, self, exponent)
+    _check_int_exponent(self, exponent)
+    return apply_inplace(Pow, self, exponent)
+
+
+def _div_(self, other, *, rounding_mode=None):
+    if rounding_mode is None:
+        return _idiv(self, other)
+    op = _ROUNDING.get(rounding_mode) if isinstance(rounding_mode, str) else None
+    if op is None:
+        div(self, other, rounding_mode=rounding_mode)      # raises torch's message
+    return apply_inplace(op, self, other)
+
+
+def _rfloordiv(self, other):
+    if not isinstance(other, NUMBER):
+        return NotImplemented
+    return FloorDivide.apply(other, self)
+
+
+def _rmod(self, other):
+    if not isinstance(other, NUMBER):
+        return NotImplemented
+    return RemainderScalarSelf.apply(other, self)
+
+
+def _mod(self, other):
+    if not isinstance(other, TENSOR_OR_NUMBER):
+        return NotImplemented
+    return remainder(self, other)
+
+
+def _imod(self, other):
+    if not isinstance(other, TENSOR_OR_NUMBER):
+        return NotImplemented
+    return apply_inplace(RemainderTensor if isinstance(other, Tensor) else Remainder, self, other)
+
+
+def _fmod_(self, other):
+    return apply_inplace(FmodTensor if isinstance(other, Tensor) else Fmod, self, other)
+
+
+def _add_(self, other, *, alpha=1):
+    if alpha.__class__ is int and alpha == 1:
+        return _iadd(self, other)
+    return apply_inplace(Add, self, other, alpha=alpha)
+
+
+def _sub_(self, other, *, alpha=1):
+    if alpha.__class__ is int and alpha == 1:
+        return _isub(self, other)
+    return apply_inplace(Sub, self, other, alpha=alpha)
+
+
+def _rsub_method(self, other):
+    if not isinstance(other, NUMBER):
+        return NotImplemented
+    if other.__class__ is float and self.dtype in FAST_FLOAT and not self.requires_grad:
+        return _wrap(np.subtract(other, self._a), self.dtype)
+    return RsubScalar.apply(self, other)
+
+
+def _neg_(self):
+    return apply_inplace(Neg, self)
+
+
+_iadd = inplace_method(Add, np.add, _NO_BOOL, _SCALAR_F16)
+_isub = inplace_method(Sub, np.subtract, _NO_BOOL, _SCALAR_F16)
+_imul = inplace_method(Mul, np.multiply, _ALL)
+_idiv = inplace_method(Div, np.true_divide, _FLOATS, FAST_FLOAT, FAST_FLOAT)
+_ifloordiv = inplace_method(FloorDivide, np.floor_divide, FAST_FLOAT, FAST_FLOAT, FAST_FLOAT)
+
+Tensor.__array_priority__ = 1000      # NumPy arrays and scalars defer to Tensor's operators
+Tensor.__add__ = Tensor.__radd__ = binary_method(Add, np.add, _ALL, _SCALAR_F16)
+Tensor.__sub__ = binary_method(Sub, np.subtract, _NO_BOOL, _SCALAR_F16)
+Tensor.__rsub__ = _rsub_method
+Tensor.__mul__ = Tensor.__rmul__ = binary_method(Mul, np.multiply, _ALL)
+Tensor.__truediv__ = binary_method(Div, np.true_divide, _FLOATS, FAST_FLOAT, FAST_FLOAT)
+Tensor.__rtruediv__ = _rtruediv
+Tensor.__floordiv__ = binary_method(FloorDivide, np.floor_divide, FAST_FLOAT, FAST_FLOAT,
+                                    FAST_FLOAT)
+Tensor.__rfloordiv__ = _rfloordiv
+Tensor.__mod__ = _mod
+Tensor.__rmod__ = _rmod
+Tensor.__pow__ = _pow_method
+Tensor.__rpow__ = _rpow
+Tensor.__neg__ = _neg_fast
+Tensor.__pos__ = positive
+Tensor.__iadd__ = _iadd
+Tensor.__isub__ = _isub
+Tensor.__imul__ = _imul
+Tensor.__itruediv__ = _idiv
+Tensor.__ifloordiv__ = _ifloordiv
+Tensor.__imod__ = _imod
+Tensor.__ipow__ = _pow_
+
 Tensor.add = add
-Tensor.sub = sub
-Tensor.mul = mul
-Tensor.div = div
-Tensor.neg = neg
-Tensor.exp = exp
-Tensor.add_ = lambda self, other, *, alpha=1: apply_inplace(Add, self, other, alpha=alpha)
-Tensor.sub_ = lambda self, other, *, alpha=1: apply_inplace(Sub, self, other, alpha=alpha)
-Tensor.mul_ = lambda self, other: apply_inplace(Mul, self, other)
-Tensor.div_ = lambda self, other: apply_inplace(Div, self, other)
-Tensor.exp_ = lambda self: apply_inplace(Exp, self)
-Tensor.__iadd__ = Tensor.add_
-Tensor.__isub__ = Tensor.sub_
-Tensor.__imul__ = Tensor.mul_
-Tensor.__itruediv__ = Tensor.div_
+Tensor.sub = Tensor.subtract = sub
+Tensor.mul = Tensor.multiply = mul
+Tensor.div = Tensor.divide = div
+Tensor.true_divide = true_divide
+Tensor.floor_divide = floor_divide
+Tensor.remainder = remainder
+Tensor.fmod = fmod
+Tensor.pow = pow
+Tensor.neg = Tensor.negative = neg
+Tensor.positive = positive
+Tensor.square = square
+Tensor.square_ = lambda self: apply_inplace(Pow, self, 2)
+Tensor.atan2 = Tensor.arctan2 = atan2
+Tensor.add_ = _add_
+Tensor.sub_ = Tensor.subtract_ = _sub_
+Tensor.mul_ = Tensor.multiply_ = lambda self, other: _imul(self, other)
+Tensor.div_ = Tensor.divide_ = _div_
+Tensor.true_divide_ = lambda self, other: _idiv(self, other)
+Tensor.floor_divide_ = lambda self, other: _ifloordiv(self, other)
+Tensor.remainder_ = lambda self, other: _imod(self, other)
+Tensor.fmod_ = _fmod_
+Tensor.pow_ = _pow_
+Tensor.neg_ = Tensor.negative_ = _neg_
+Tensor.atan2_ = Tensor.arctan2_ = lambda self, other: apply_inplace(Atan2, self, other)
 
-__all__ = ["add", "sub", "mul", "div", "neg", "exp"]
+__all__ = ["add", "sub", "subtract", "rsub", "mul", "multiply", "div", "divide", "true_divide",
+           "floor_divide", "remainder", "fmod", "pow", "square", "neg", "negative", "positive",
+           "atan2", "arctan2"]

@@ -1,2 +1,596 @@
-"""(being written)"""
-__all__ = []
+"""Views and shape ops: view/reshape, flatten/unflatten, squeeze/unsqueeze, transpose/permute,
+expand, resize_.
+
+A view is a NumPy view of the same memory, built with torch's strides (in elements), so
+``stride()``, ``storage_offset()`` and write-through match torch.  Each view op is one Op
+class whose backward maps the gradient back to the input's shape.  The hot ops have a
+short no-grad path that skips ``Op.apply``.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _dtype as D
+from .._tensor import Tensor, _root, _wrap, wrap_dim
+from ..autograd.function import NONE, Op
+from ..autograd.grad_mode import ENABLED
+from ._inplace import bump_version
+from ._strides import (VIEW_ERROR, canonical, contiguous_strides, elem_strides, fmt, infer_size,
+                       int_list, is_contiguous_array, make_view, strided, view_apply, view_strides,
+                       _fast_ok)
+
+ndarray = np.ndarray
+
+
+# ------------------------------------------------------------------ ops
+class View(Op):
+    name = "ViewBackward0"
+    kind = NONE
+    needs_inputs = False    # backward reads shapes and indices, not input values
+
+    @staticmethod
+    def forward(ctx, a, shape=(), name=None):
+        if name is not None:
+            ctx.name = name
+        ctx.in_shape = a.shape
+        st = view_strides(a.shape, elem_strides(a), shape)
+        if st is None:
+            # only when a recorded view is replayed on a gradient with another layout
+            return np.ascontiguousarray(a).reshape(shape)
+        return make_view(a, shape, st)
+
+    @staticmethod
+    def backward(ctx, g):
+        return (g.reshape(ctx.in_shape),)
+
+
+class UnsafeView(Op):
+    """reshape that has to copy: torch clones, then views the copy."""
+    name = "UnsafeViewBackward0"
+    kind = NONE
+    needs_inputs = False    # backward reads shapes and indices, not input values
+
+    @staticmethod
+    def forward(ctx, a, shape=()):
+        ctx.in_shape = a.shape
+        return np.ascontiguousarray(a).reshape(shape)
+
+    @staticmethod
+    def backward(ctx, g):
+        return (g.reshape(ctx.in_shape),)
+
+
+class Alias(Op):
+    name = "AliasBackward0"
+    kind = NONE
+    needs_inputs = False    # backward reads shapes and indices, not input values
+
+    @staticmethod
+    def forward(ctx, a, name=None):
+        if name is not None:
+            ctx.name = name
+        return a.view()
+
+    @staticmethod
+    def backward(ctx, g):
+        return (g,)
+
+
+class Squeeze(Op):
+    name = "SqueezeBackward0"
+    kind = NONE
+    needs_inputs = False    # backward reads shapes and indices, not input values
+
+    @staticmethod
+    def forward(ctx, a, axes=(), name=None):
+        if name is not None:
+            ctx.name = name
+        ctx.in_shape = a.shape
+        return a.squeeze(axes) if axes else a.view()
+
+    @staticmethod
+    def backward(ctx, g):
+        return (g.reshape(ctx.in_shape),)
+
+
+class Unsqueeze(Op):
+    name = "UnsqueezeBackward0"
+    kind = NONE
+    needs_inputs = False    # backward reads shapes and indices, not input values
+
+    @staticmethod
+    def forward(ctx, a, dim=0):
+        ctx.dim = dim
+        return unsqueeze_array(a, dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        return (g.squeeze(ctx.dim),)
+
+
+class Transpose(Op):
+    name = "TransposeBackward0"
+    kind = NONE
+    needs_inputs = False    # backward reads shapes and indices, not input values
+
+    @staticmethod
+    def forward(ctx, a, d0=0, d1=1, name=None):
+        if name is not None:
+            ctx.name = name
+        ctx.dims = (d0, d1)
+        return a.swapaxes(d0, d1) if a.ndim else a.view()
+
+    @staticmethod
+    def backward(ctx, g):
+        return (g.transpose(*ctx.dims) if g.ndim else g,)
+
+
+class Permute(Op):
+    name = "PermuteBackward0"
+    kind = NONE
+    needs_inputs = False    # backward reads shapes and indices, not input values
+
+    @staticmethod
+    def forward(ctx, a, perm=()):
+        ctx.perm = perm
+        return a.transpose(perm)
+
+    @staticmethod
+    def backward(ctx, g):
+        inv = [0] * len(ctx.perm)
+        for i, p in enumerate(ctx.perm):
+            inv[p] = i
+        return (g.permute(inv),)
+
+
+class Expand(Op):
+    name = "ExpandBackward0"
+    kind = NONE
+    needs_inputs = False    # backward reads shapes and indices, not input values
+
+    @staticmethod
+    def forward(ctx, a, shape=()):
+        return strided(a, shape, expand_strides(a, shape))
+
+    @staticmethod
+    def backward(ctx, g):
+        # the engine sums a broadcast gradient back to the input's shape
+        return (g,)
+
+
+def _tracked(t):
+    return t.requires_grad and ENABLED[0]
+
+
+# ------------------------------------------------------------------ view / reshape
+def view(self, *shape):
+    """A view of self with the given shape (sharing memory); -1 infers one size."""
+    a = self._a
+    if len(shape) == 1:
+        s0 = shape[0]
+        if s0.__class__ is not int:
+            if isinstance(s0, D.dtype):
+                return _view_dtype(self, s0)
+            shape = s0
+    elif not shape:
+        raise TypeError("view() received an invalid combination of arguments - got (), but expected "
+                        "one of:\n * (torch.dtype dtype)\n * (tuple of ints size)\n")
+    if not (self.requires_grad and ENABLED[0]) and _fast_ok(a):
+        try:
+            return _wrap(a.reshape(shape), self.dtype)
+        except (TypeError, ValueError):
+            pass  # torch's message below
+    return _view(self, shape, None)
+
+
+def _view(self, shape, name):
+    a = self._a
+    if not isinstance(shape, (tuple, list)):
+        shape = (shape,)
+    shape = infer_size(int_list(shape, "view"), a.size)
+    st = view_strides(a.shape, elem_strides(a), shape)
+    if st is None:
+        raise RuntimeError(VIEW_ERROR)
+    if _tracked(self):
+        return view_apply(View, self, shape=shape, name=name)
+    return _wrap(make_view(a, shape, st), self.dtype)
+
+
+def _view_dtype(self, dt):
+    """view(dtype): reinterpret the bytes (torch's rules for a different element size)."""
+    a = self._a
+    if dt is self.dtype:
+        return _view(self, a.shape, None)
+    old, new = self.dtype.itemsize, dt.itemsize
+    if old != new:
+        pair = f"{self.dtype.type_name} as {dt.type_name} (different element sizes)"
+        if a.ndim == 0:
+            raise RuntimeError(f"self.dim() cannot be 0 to view {pair}")
+        st = elem_strides(a)
+        if st[-1] != 1 and a.shape[-1] != 1:
+            raise RuntimeError(f"self.stride(-1) must be 1 to view {pair}, but got {st[-1]}")
+        if new > old:
+            if a.shape[-1] % (new // old):
+                raise RuntimeError(
+                    f"self.size(-1) must be divisible by {new // old} to view {pair}, but got "
+                    f"{a.shape[-1]}")
+            off = self.storage_offset()
+            if off % (new // old):
+                raise RuntimeError(f"self.storage_offset() must be divisible by {new // old} to view "
+                                   f"{pair}, but got {off}")
+            for s in st[:-1]:
+                if s % (new // old):
+                    raise RuntimeError(f"self.stride(0) must be divisible by {new // old} to view "
+                                       f"{pair}, but got {s}")
+        if a.shape[-1] == 1 and a.strides[-1] != a.itemsize:
+            a = strided(a, a.shape, st[:-1] + (1,))
+    return _wrap(a.view(dt.np), dt)
+
+
+def view_as(self, other):
+    """self.view(other.size())."""
+    return view(self, other._a.shape)
+
+
+def reshape(self, *shape):
+    """self with the given shape: a view when the strides allow it, a copy otherwise."""
+    a = self._a
+    if len(shape) == 1 and shape[0].__class__ is not int:
+        shape = shape[0]
+    elif not shape:
+        raise TypeError("reshape() missing 1 required positional arguments: \"shape\"")
+    if not (self.requires_grad and ENABLED[0]) and _fast_ok(a):
+        try:
+            return _wrap(a.reshape(shape), self.dtype)
+        except (TypeError, ValueError):
+            pass
+    return _reshape(self, shape)
+
+
+def _reshape(self, shape):
+    a = self._a
+    if not isinstance(shape, (tuple, list)):
+        shape = (shape,)
+    shape = infer_size(int_list(shape, "reshape", "shape"), a.size)
+    contig = is_contiguous_array(a)
+    st = view_strides(a.shape, elem_strides(a), shape)
+    if st is not None:
+        if _tracked(self):
+            return view_apply(View, self, shape=shape,
+                              name=None if contig else "ReshapeAliasBackward0")
+        return _wrap(make_view(a, shape, st), self.dtype)
+    if _tracked(self):
+        return UnsafeView.apply(self, shape=shape)
+    return _wrap(np.ascontiguousarray(a).reshape(shape), self.dtype)
+
+
+def reshape_as(self, other):
+    """self.reshape(other.size())."""
+    return reshape(self, other._a.shape)
+
+
+def flatten(input, start_dim=0, end_dim=-1):
+    """Merge dims start_dim..end_dim into one (a view when possible)."""
+    a = input._a
+    nd = a.ndim
+    if nd == 0:
+        return reshape(input, (1,))
+    s = wrap_dim(start_dim, nd)
+    e = wrap_dim(end_dim, nd)
+    if s > e:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if s == e:
+        return input
+    n = 1
+    for k in a.shape[s:e + 1]:
+        n *= k
+    return reshape(input, a.shape[:s] + (n,) + a.shape[e + 1:])
+
+
+def unflatten(input, dim, sizes):
+    """Split dim into the given sizes (one may be -1); always a view."""
+    a = input._a
+    if a.ndim == 0:
+        raise RuntimeError("unflatten got an unexpected error:\nDimension specified as 0 but tensor "
+                           "has no dimensions")
+    d = wrap_dim(dim, a.ndim)
+    sizes = int_list((sizes,) if isinstance(sizes, int) else tuple(sizes), "unflatten", "sizes")
+    if not sizes:
+        raise RuntimeError("unflatten: sizes must be non-empty")
+    n = a.shape[d]
+    try:
+        new = infer_size(sizes, n)
+    except RuntimeError:
+        if sizes.count(-1) > 1:
+            raise
+        raise RuntimeError(f"unflatten: Provided sizes {fmt(sizes)} don't multiply up to the size of "
+                           f"dim {dim} ({n}) in the input tensor") from None
+    return _view(input, a.shape[:d] + tuple(new) + a.shape[d + 1:], None)
+
+
+# ------------------------------------------------------------------ squeeze / unsqueeze
+def squeeze(input, dim=None):
+    """Remove dims of size 1 (all, one, or a tuple of them)."""
+    a = input._a
+    shape = a.shape
+    if dim is None:
+        axes = tuple(i for i, s in enumerate(shape) if s == 1)
+        name = "SqueezeBackward0"
+    elif isinstance(dim, (tuple, list)):
+        seen = []
+        for k in dim:
+            w = wrap_dim(k, a.ndim)
+            if w in seen:
+                raise RuntimeError(f"dim {w} appears multiple times in the list of dims")
+            seen.append(w)
+        axes = tuple(w for w in seen if a.ndim and shape[w] == 1)
+        name = "SqueezeBackward2"
+    else:
+        w = wrap_dim(dim, a.ndim)
+        axes = (w,) if a.ndim and shape[w] == 1 else ()
+        name = "SqueezeBackward1"
+    if input.requires_grad and ENABLED[0]:
+        return view_apply(Squeeze, input, axes=axes, name=name)
+    return _wrap(a.squeeze(axes) if axes else a.view(), input.dtype)
+
+
+def unsqueeze_array(a, d):
+    """a with a new size-1 dim at d, its stride as torch sets it."""
+    shape = a.shape
+    new_shape = shape[:d] + (1,) + shape[d:]
+    if canonical(a):
+        return a.reshape(new_shape)
+    st = elem_strides(a)
+    s = shape[d] * st[d] if d < len(shape) else 1
+    return strided(a, new_shape, st[:d] + (s,) + st[d:])
+
+
+def unsqueeze(input, dim):
+    """A view with a new dim of size 1 at position dim."""
+    a = input._a
+    d = wrap_dim(dim, a.ndim + 1)
+    if input.requires_grad and ENABLED[0]:
+        return view_apply(Unsqueeze, input, dim=d)
+    return _wrap(unsqueeze_array(a, d), input.dtype)
+
+
+# ------------------------------------------------------------------ transposes
+def transpose(input, dim0, dim1):
+    """Swap dims dim0 and dim1 (a view)."""
+    a = input._a
+    n = a.ndim
+    d0 = wrap_dim(dim0, n)
+    d1 = wrap_dim(dim1, n)
+    if input.requires_grad and ENABLED[0]:
+        return view_apply(Transpose, input, d0=d0, d1=d1)
+    return _wrap(a.swapaxes(d0, d1) if n else a.view(), input.dtype)
+
+
+def t(input):
+    """Transpose a tensor of at most 2 dims."""
+    a = input._a
+    n = a.ndim
+    if n > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {n}D")
+    if input.requires_grad and ENABLED[0]:
+        return view_apply(Transpose, input, d0=0, d1=n - 1 if n else 0, name="TBackward0")
+    return _wrap(a.T if n == 2 else a.view(), input.dtype)
+
+
+def permute(input, *dims):
+    """A view with the dims reordered."""
+    a = input._a
+    n = a.ndim
+    dims = int_list(dims, "permute", "dims")
+    if len(dims) != n:
+        raise RuntimeError(
+            "permute(sparse_coo): number of dimensions in the tensor input does not match the length "
+            f"of the desired ordering of dimensions i.e. input.dim() = {n} is not equal to "
+            f"len(dims) = {len(dims)}")
+    perm = tuple(wrap_dim(d, n) for d in dims)
+    if len(set(perm)) != n:
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
+    if input.requires_grad and ENABLED[0]:
+        return view_apply(Permute, input, perm=perm)
+    return _wrap(a.transpose(perm), input.dtype)
+
+
+def _T(self):
+    n = self._a.ndim
+    if n != 2 and n > 0:
+        import warnings
+        warnings.warn(
+            "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
+            "deprecated and it will throw an error in a future release. Consider `x.mT` to "
+            "transpose batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to "
+            "reverse the dimensions of a tensor.", UserWarning, stacklevel=2)
+    return permute(self, tuple(range(n - 1, -1, -1)))
+
+
+def _mT(self):
+    n = self._a.ndim
+    if n < 2:
+        raise RuntimeError(
+            f"tensor.mT is only supported on matrices or batches of matrices. Got {n}-D tensor.")
+    return transpose(self, -2, -1)
+
+
+def _H(self):
+    n = self._a.ndim
+    if n != 2 and n != 0:
+        raise RuntimeError(
+            f"tensor.H is only supported on matrices (2-D tensors). Got {n}-D tensor."
+            + (" For batches of matrices, consider using tensor.mH" if n > 2 else ""))
+    r = transpose(self, 0, -1) if n else self
+    return r.conj() if self.dtype.is_complex else r
+
+
+def _mH(self):
+    n = self._a.ndim
+    if n < 2:
+        raise RuntimeError(
+            f"tensor.mH is only supported on matrices or batches of matrices. Got {n}-D tensor.")
+    r = transpose(self, -2, -1)
+    return r.conj() if self.dtype.is_complex else r
+
+
+def movedim(input, source, destination):
+    """Move the dims in source to the positions in destination (a view)."""
+    a = input._a
+    n = a.ndim
+    src = [source] if not isinstance(source, (tuple, list)) else list(source)
+    dst = [destination] if not isinstance(destination, (tuple, list)) else list(destination)
+    if len(src) != len(dst):
+        raise RuntimeError(
+            f"movedim: Invalid source or destination dims: source ({fmt(src)} dims) should contain "
+            f"the same number of dims as destination ({fmt(dst)} dims)")
+    ws = [wrap_dim(d, n) for d in src]
+    wd = [wrap_dim(d, n) for d in dst]
+    if len(set(ws)) != len(ws):
+        raise RuntimeError(f"movedim: repeated dim in `source` ({fmt(src)})")
+    if len(set(wd)) != len(wd):
+        raise RuntimeError(f"movedim: repeated dim in `destination` ({fmt(dst)})")
+    rest = [d for d in range(n) if d not in ws]
+    perm = [-1] * n
+    for s, d in zip(ws, wd):
+        perm[d] = s
+    it = iter(rest)
+    perm = [p if p >= 0 else next(it) for p in perm]
+    return permute(input, perm)
+
+
+# ------------------------------------------------------------------ expand
+def expand(self, *sizes):
+    """A view with size-1 dims repeated (stride 0) and new leading dims; -1 keeps a size."""
+    a = self._a
+    sizes = int_list(sizes, "expand")
+    shape = a.shape
+    n, k = len(sizes), a.ndim
+    if n < k:
+        raise RuntimeError(
+            f"expand({self.dtype.legacy}{{{fmt(shape)}}}, size={fmt(sizes)}): the number of sizes "
+            f"provided ({n}) must be greater or equal to the number of dimensions in the tensor ({k})")
+    st = elem_strides(a)
+    lead = n - k
+    out_shape, out_st = [], []
+    for i, s in enumerate(sizes):
+        if i < lead:
+            if s < 0:
+                raise RuntimeError(f"The expanded size of the tensor ({s}) isn't allowed in a leading, "
+                                   f"non-existing dimension {i}")
+            out_shape.append(s)
+            out_st.append(0)
+            continue
+        cur = shape[i - lead]
+        if s == -1:
+            s = cur
+        if s == cur:
+            out_st.append(st[i - lead])
+        elif cur == 1 and s >= 0:
+            out_st.append(0)
+        else:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({s}) must match the existing size ({cur}) at "
+                f"non-singleton dimension {i}.  Target sizes: {fmt(sizes)}.  Tensor sizes: {fmt(shape)}")
+        out_shape.append(s)
+    out_shape = tuple(out_shape)
+    if self.requires_grad and ENABLED[0]:
+        return view_apply(Expand, self, shape=out_shape)
+    if out_shape == shape:
+        return _wrap(a.view(), self.dtype)
+    return _wrap(strided(a, out_shape, out_st), self.dtype)
+
+
+def expand_strides(a, shape):
+    """Strides of a expanded to shape: 0 for new and broadcast dims, a's own elsewhere."""
+    st = elem_strides(a)
+    lead = len(shape) - a.ndim
+    return tuple(0 if i < lead or a.shape[i - lead] != s else st[i - lead]
+                 for i, s in enumerate(shape))
+
+
+def expand_as(self, other):
+    """self.expand(other.size())."""
+    return expand(self, other._a.shape)
+
+
+def broadcast_to(input, size):
+    """input expanded to size."""
+    return expand(input, tuple(size))
+
+
+# ------------------------------------------------------------------ resize_
+def resize_(self, *sizes, memory_format=None):
+    """Give self the new shape in place: same storage when it fits, a bigger one otherwise."""
+    if self.requires_grad:
+        raise RuntimeError("cannot resize variables that require grad")
+    shape = tuple(int_list(sizes, "resize_"))
+    for s in shape:
+        if s < 0:
+            raise RuntimeError("numel: integer multiplication overflow" if len(shape) == 1 else
+                               f"Trying to create tensor with negative dimension {s}: {fmt(shape)}")
+    a = self._a
+    if shape == a.shape:
+        return self
+    n = 1
+    for s in shape:
+        n *= s
+    it = a.itemsize
+    root = _root(a)
+    offset = self.storage_offset()
+    st = contiguous_strides(shape)
+    have = root.nbytes // it
+    if offset + n <= have and root.flags.c_contiguous:
+        self._a = ndarray(shape, a.dtype, root, offset * it, tuple(s * it for s in st))
+    else:
+        # torch grows the storage; NumPy can't grow memory in place, so copy the old storage
+        # into a new one (views taken before the resize keep the old memory).
+        flat = np.zeros(offset + n, a.dtype)
+        old = np.frombuffer(root.tobytes(), dtype=a.dtype) if root.nbytes % it == 0 else flat[:0]
+        k = min(old.size, flat.size)
+        flat[:k] = old[:k]
+        self._a = flat[offset:].reshape(shape) if n else flat[offset:offset].reshape(shape)
+    bump_version(self)
+    return self
+
+
+def resize_as_(self, the_template, memory_format=None):
+    """self.resize_(the_template.size())."""
+    return resize_(self, the_template._a.shape)
+
+
+# ------------------------------------------------------------------ Tensor methods
+def _swap(self, axis0, axis1):
+    return transpose(self, axis0, axis1)
+
+
+Tensor.view = view
+Tensor.view_as = view_as
+Tensor.reshape = reshape
+Tensor.reshape_as = reshape_as
+Tensor.flatten = flatten
+Tensor.unflatten = unflatten
+Tensor.squeeze = squeeze
+Tensor.unsqueeze = unsqueeze
+Tensor.transpose = transpose
+Tensor.swapaxes = _swap
+Tensor.swapdims = _swap
+Tensor.t = t
+Tensor.permute = permute
+Tensor.movedim = movedim
+Tensor.moveaxis = movedim
+Tensor.expand = expand
+Tensor.expand_as = expand_as
+Tensor.broadcast_to = broadcast_to
+Tensor.resize_ = resize_
+Tensor.resize_as_ = resize_as_
+Tensor.T = property(_T)
+Tensor.mT = property(_mT)
+Tensor.H = property(_H)
+Tensor.mH = property(_mH)
+
+swapaxes = swapdims = _swap
+moveaxis = movedim
+
+__all__ = ["reshape", "flatten", "unflatten", "squeeze", "unsqueeze", "transpose", "swapaxes",
+           "swapdims", "t", "permute", "movedim", "moveaxis", "broadcast_to"]

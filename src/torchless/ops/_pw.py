@@ -1,0 +1,306 @@
+"""Machinery shared by the pointwise op modules (pointwise, unary, comparison, bitwise, ternary).
+
+Every pointwise op is an ``Op`` subclass (forward on arrays, backward with Tensor ops).  The
+helpers here turn an op into the public function, the Tensor method/operator and the in-place
+``_`` form, each with a short path for the common no-grad case that calls NumPy directly, and
+translate NumPy's failures into torch's exceptions.
+"""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from .. import _dtype as D
+from .._tensor import Tensor, _wrap
+from ..autograd.function import Op
+from ._inplace import apply_inplace, bump_version
+
+ndarray = np.ndarray
+F16, F32, F64 = np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64)
+
+# dtypes whose arithmetic NumPy computes exactly as torch does (float16 is rounded through
+# float32 by torch, complex and ints have op-specific rules), used to pick the short paths
+FAST_FLOAT = frozenset((D.float32, D.float64))
+FAST_NUM = frozenset((D.int64, D.float32, D.float64))
+FAST_ALL = frozenset((D.uint8, D.int8, D.int16, D.int32, D.int64, D.float32, D.float64))
+
+NUMBER = (bool, int, float, complex, np.number, np.bool_)
+TENSOR_OR_NUMBER = (Tensor,) + NUMBER
+_I64_MIN, _I64_MAX, _U64_MAX = -(1 << 63), (1 << 63) - 1, (1 << 64) - 1
+
+
+# ---------------------------------------------------------------- errors
+def broadcast_shape(shapes):
+    """The broadcast of ``shapes``, or torch's RuntimeError naming the first mismatch."""
+    out = ()
+    for s in shapes:
+        n = max(len(out), len(s))
+        a = (1,) * (n - len(out)) + tuple(out)
+        b = (1,) * (n - len(s)) + tuple(s)
+        res = list(a)
+        # torch scans from the last dimension
+        for i in range(n - 1, -1, -1):
+            if a[i] != b[i] and a[i] != 1 and b[i] != 1:
+                raise RuntimeError(
+                    f"The size of tensor a ({a[i]}) must match the size of tensor b ({b[i]}) "
+                    f"at non-singleton dimension {i}")
+            if a[i] == 1:
+                res[i] = b[i]
+        out = tuple(res)
+    return out
+
+
+def raise_broadcast(operands):
+    """Called when NumPy refused to broadcast: raise torch's message for these operands."""
+    broadcast_shape([x._a.shape if isinstance(x, Tensor) else np.shape(x) for x in operands
+                     if isinstance(x, (Tensor, ndarray))])
+
+
+def not_implemented(kernel, dt):
+    """torch's error for a kernel that has no implementation for dtype ``dt``."""
+    if not isinstance(dt, D.dtype):
+        dt = D.NP_TO_TORCH[np.dtype(dt)]
+    return NotImplementedError(f'"{kernel}" not implemented for \'{dt.type_name}\'')
+
+
+def arg_error(fname, arg, pos, value, expected="Tensor"):
+    return TypeError(f"{fname}(): argument '{arg}' ({'position ' + str(pos) if pos else 'keyword'}) "
+                     f"must be {expected}, not {type(value).__name__}")
+
+
+def check_tensor(fname, value, arg="input", pos=1):
+    if not isinstance(value, Tensor):
+        raise arg_error(fname, arg, pos, value)
+
+
+def check_operand(fname, value, arg="other", pos=2):
+    """A Tensor or a number, as torch's ``Tensor other`` overloads accept."""
+    if not isinstance(value, TENSOR_OR_NUMBER):
+        raise arg_error(fname, arg, pos, value)
+
+
+def check_int_scalar(x):
+    """torch converts a Python int operand through int64/uint64; beyond that it overflows."""
+    if x.__class__ is int and not _I64_MIN <= x <= _U64_MAX:
+        raise OverflowError("int too big to convert" if x > 0 else
+                            "can't convert negative int to unsigned")
+
+
+# ---------------------------------------------------------------- op base class
+_op_apply = Op.apply.__func__
+
+
+class Pointwise(Op):
+    """An Op whose forward broadcasts its inputs: NumPy's broadcast failure becomes torch's."""
+
+    @classmethod
+    def apply(cls, *inputs, **params):
+        for x in inputs:
+            if x.__class__ is int:
+                check_int_scalar(x)
+        try:
+            return _op_apply(cls, *inputs, **params)
+        except ValueError:
+            raise_broadcast(inputs)
+            raise
+
+
+class NotImplementedGrad(Pointwise):
+    """Ops torch gives no derivative (floor_divide, remainder with a scalar self): the result
+    requires grad but backward raises, as torch's ``NotImplemented`` node does."""
+
+    name = "NotImplemented"
+    aten = "aten::op"
+
+    @staticmethod
+    def backward(ctx, *grads):
+        raise RuntimeError(f"derivative for {ctx.aten} is not implemented")
+
+
+# ---------------------------------------------------------------- float helpers
+def _tie_order(ufunc, npd):
+    """Which argument NumPy's max/min returns on ties (+0.0 vs -0.0): 'first', 'second' or
+    None when its loops disagree — probed once, since it varies with dtype and SIMD loop."""
+    found = set()
+    for n in (1, 3, 67):
+        a = np.array([-0.0, 0.0] * n, npd)
+        b = -a
+        sa, sb, r = np.signbit(a), np.signbit(b), np.signbit(ufunc(a, b))
+        found.add("first" if np.array_equal(r, sa) else "second" if np.array_equal(r, sb) else None)
+    return found.pop() if len(found) == 1 else None
+
+
+_TIES = {(u, npd): _tie_order(u, npd) for u in (np.maximum, np.minimum) for npd in (F16, F32, F64)}
+
+
+def keep_first(ufunc, a, b):
+    """np.maximum / np.minimum that returns ``a`` on ties, as torch does (so the sign of a zero
+    result follows ``a``); nan in either operand propagates."""
+    order = _TIES.get((ufunc, a.dtype), "first") if a.dtype.kind == "f" else "first"
+    if order == "first":
+        return ufunc(a, b)
+    if order == "second":
+        return ufunc(b, a)
+    r = ufunc(a, b)
+    return np.where(r == a, a, r)
+
+
+def via_f32(fn, a):
+    """Apply ``fn`` to a float16 array the way torch does: in float32, rounded once."""
+    return fn(a.astype(F32)).astype(F16)
+
+
+_CHUNK = 1 << 15
+
+
+def fma(a, w, b, out_dtype):
+    """a + w * b rounded once, as torch's fused multiply-add kernels compute it for float32
+    and float16 (exact in float64, since the float32 product is exact there).  float64 and
+    complex fall back to two roundings (NumPy has no fma).  Large arrays go in cache-sized
+    chunks so the float64 temporaries never reach main memory."""
+    if out_dtype not in (F32, F16):
+        return a + (b * w if not isinstance(w, ndarray) else w * b)
+    shape = np.broadcast_shapes(np.shape(a), np.shape(w), np.shape(b))
+    n = int(np.prod(shape))
+    if n <= _CHUNK or len(shape) == 0:
+        t = np.multiply(w, b, dtype=F64)
+        t += a
+        return t.astype(out_dtype) if out_dtype == F32 else t.astype(F32).astype(F16)
+    a, w, b = (np.broadcast_to(x, shape).reshape(-1) if isinstance(x, ndarray) and x.ndim else x
+               for x in (a, w, b))
+    out = np.empty(n, out_dtype)
+    buf = np.empty(_CHUNK, F64)
+    for i in range(0, n, _CHUNK):
+        j = min(i + _CHUNK, n)
+        t = buf[:j - i]
+        np.multiply(w if not isinstance(w, ndarray) or w.ndim == 0 else w[i:j],
+                    b if not isinstance(b, ndarray) or b.ndim == 0 else b[i:j], out=t, dtype=F64)
+        np.add(t, a if not isinstance(a, ndarray) or a.ndim == 0 else a[i:j], out=t)
+        if out_dtype == F32:
+            np.copyto(out[i:j], t, casting="unsafe")
+        else:
+            out[i:j] = t.astype(F32)
+    return out.reshape(shape)
+
+
+# ---------------------------------------------------------------- Tensor methods
+def binary_method(op, ufunc, fast, fast_float=FAST_FLOAT, fast_int=FAST_NUM, out_dtype=None):
+    """A Tensor operator ``self op other``.  The short path calls the NumPy ufunc directly when
+    nothing requires grad and NumPy's result is torch's: two tensors of one dtype in ``fast``,
+    or a tensor with dtype in ``fast_float`` / ``fast_int`` and a Python float / int.  The
+    rest goes through ``op.apply``.  A non-number operand returns NotImplemented, so Python
+    raises its usual TypeError.  ``out_dtype`` is the result's dtype when it is not self's."""
+    def method(self, other):
+        c = other.__class__
+        if c is Tensor:
+            d = self.dtype
+            if other.dtype is d and d in fast and not (self.requires_grad or other.requires_grad):
+                try:
+                    return _wrap(ufunc(self._a, other._a), out_dtype or d)
+                except ValueError:
+                    raise_broadcast((self, other))
+        elif c is float:
+            if self.dtype in fast_float and not self.requires_grad:
+                return _wrap(ufunc(self._a, other), out_dtype or self.dtype)
+        elif c is int:
+            if self.dtype in fast_int and not self.requires_grad and _I64_MIN <= other <= _I64_MAX:
+                return _wrap(ufunc(self._a, other), out_dtype or self.dtype)
+        elif not isinstance(other, TENSOR_OR_NUMBER):
+            return NotImplemented
+        return op.apply(self, other)
+    return method
+
+
+def inplace_method(op, ufunc, fast, fast_float=FAST_FLOAT, fast_int=FAST_NUM):
+    """``self op= other`` written into self's memory (``add_``, ``__iadd__`` ...).  The short
+    path covers an operand of self's dtype and shape, or a Python number, without grad; the
+    rest goes through apply_inplace (torch's cast and shape checks, autograd)."""
+    def method(self, other):
+        c = other.__class__
+        d = self.dtype
+        if c is Tensor:
+            if (other.dtype is d and d in fast and other._a.shape == self._a.shape
+                    and not (self.requires_grad or other.requires_grad)):
+                ufunc(self._a, other._a, out=self._a)
+                bump_version(self)
+                return self
+        elif c is float:
+            if d in fast_float and not self.requires_grad:
+                ufunc(self._a, other, out=self._a)
+                bump_version(self)
+                return self
+        elif c is int:
+            if d in fast_int and not self.requires_grad and _I64_MIN <= other <= _I64_MAX:
+                ufunc(self._a, other, out=self._a)
+                bump_version(self)
+                return self
+        elif not isinstance(other, TENSOR_OR_NUMBER):
+            return NotImplemented
+        return apply_inplace(op, self, other)
+    return method
+
+
+def unary_function(op, kernel, name, fast=FAST_FLOAT, doc=None):
+    """torch.<name>(input, *, out=None) and Tensor.<name>(): the short path applies the NumPy
+    kernel directly to a float32/float64 tensor that does not require grad."""
+    def fn(input, *, out=None):
+        if input.__class__ is Tensor and input.dtype in fast and not input.requires_grad \
+                and out is None:
+            return _wrap(kernel(input._a), input.dtype)
+        if not isinstance(input, Tensor):
+            raise arg_error(name, "input", 1, input)
+        r = op.apply(input)
+        return r if out is None else write_out(out, r)
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = doc or f"Elementwise {name} of input."
+    return fn
+
+
+def unary_inplace(op, kernel, fast=FAST_FLOAT):
+    """Tensor.<name>_(): in place, with torch's cast rule (an int tensor can't hold exp)."""
+    def method(self):
+        if self.dtype in fast and not self.requires_grad:
+            r = kernel(self._a)
+            self._a[...] = r
+            bump_version(self)
+            return self
+        return apply_inplace(op, self)
+    return method
+
+
+def write_out(out, r):
+    """Store result r into the ``out=`` tensor, resizing it like torch does."""
+    if not isinstance(out, Tensor):
+        raise TypeError(f"argument 'out' must be Tensor, not {type(out).__name__}")
+    if r.dtype is not out.dtype and not D.can_cast(r.dtype, out.dtype):
+        raise RuntimeError(f"result type {r.dtype.type_name} can't be cast to the desired output "
+                           f"type {out.dtype.type_name}")
+    if out._a.shape != r._a.shape:
+        if out._a.size:
+            warnings.warn(
+                f"An output with one or more elements was resized since it had shape "
+                f"{list(out._a.shape)}, which does not match the required output shape "
+                f"{list(r._a.shape)}. This behavior is deprecated, and in a future PyTorch release "
+                "outputs will not be resized unless they have zero elements. You can explicitly "
+                "reuse an out tensor t by resizing it, inplace, to zero elements with t.resize_(0).",
+                UserWarning, stacklevel=3)
+        out._a = r._a.astype(out.dtype.np, copy=True)
+        return out
+    np.copyto(out._a, r._a, casting="unsafe")
+    bump_version(out)
+    return out
+
+
+def inplace_from(fn):
+    """The in-place form of a public function fn(self, ...): apply_inplace runs fn out of place
+    (so a failure leaves self unchanged), checks torch's cast and shape rules, writes self."""
+    class Run:
+        @staticmethod
+        def apply(self, *args, **kwargs):
+            return fn(self, *args, **kwargs)
+
+    def method(self, *args, **kwargs):
+        return apply_inplace(Run, self, *args, **kwargs)
+    method.__name__ = fn.__name__ + "_"
+    return method
