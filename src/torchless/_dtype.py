@@ -163,11 +163,8 @@ def _wrapped_dtype(x):
     return None
 
 
-def result_type_of(operands) -> dtype:
-    """torch.result_type over tensors and Python scalars.
-
-    Each operand is a Tensor or a Python scalar.  Tensors need `.dtype` and `.ndim`.
-    """
+def _groups(operands):
+    """The promoted dtype of each priority group: dim > 0 tensors, 0-dim tensors, scalars."""
     dim = zero = wrapped = None
     for x in operands:
         d = getattr(x, "dtype", None)
@@ -184,7 +181,32 @@ def result_type_of(operands) -> dtype:
             if w is None:
                 raise TypeError(f"unsupported operand type {type(x).__name__}")
             wrapped = w if wrapped is None else PROMOTE[wrapped, w]
+    return dim, zero, wrapped
+
+
+def result_type_of(operands) -> dtype:
+    """torch.result_type over tensors and Python scalars.
+
+    Each operand is a Tensor or a Python scalar.  Tensors need `.dtype` and `.ndim`.
+    """
+    dim, zero, wrapped = _groups(operands)
     return _combine(dim, _combine(zero, wrapped))
+
+
+def is_complex_half(operands) -> bool:
+    """Whether torch's result type is complex32 (torchless, on NumPy, has no such dtype and
+    uses complex64): a float16 group meeting a complex lower-priority group."""
+    dim, zero, wrapped = _groups(operands)
+    inner = _combine(zero, wrapped)
+    inner_half = zero is float16 and wrapped is not None and wrapped.category == COMPLEX
+    if dim is None or (inner is not None and inner.category > dim.category and dim.category < FLOAT):
+        return inner_half
+    return dim is float16 and inner is not None and inner.category == COMPLEX
+
+
+def type_name_of(rd: dtype, operands) -> str:
+    """torch's ScalarType name of the result type rd of operands (for messages)."""
+    return "ComplexHalf" if rd is complex64 and is_complex_half(operands) else rd.type_name
 
 
 def can_cast(from_: dtype, to: dtype) -> bool:

@@ -47,18 +47,21 @@ def _nudge_to_odd(s, err):
     return s
 
 
-def fma32(a, b, c):
+def fma32(a, b, c, tiny=False):
     """a*b + c with one rounding to float32 (a, b, c float32 arrays or scalars).
 
     The product of two float32 is exact in float64.  Rounding the float64 sum to float32
     is then correct unless the sum was inexact *and* landed on a float32 midpoint, where
     the double rounding can go the wrong way; those rare lanes are redone with the sum
-    rounded to odd.  Inputs that are float32 subnormal-range results are not special-cased
-    (no kernel here produces them).
+    rounded to odd.  Results in float32's subnormal range round at a coarser bit, so
+    callers whose operands can be that small pass tiny=True to send those lanes through
+    round-to-odd as well (float64 keeps enough extra bits there for it to stay exact).
     """
     p = np.multiply(a, b, dtype=f64)
     s = np.add(p, c, dtype=f64)
     mid = (s.view(_I64) & _LOW29) == _HALF29
+    if tiny:
+        mid |= np.abs(s) < 2.0 ** -126
     if mid.any():
         idx = np.flatnonzero(mid)
         flat = s.reshape(-1)
@@ -237,17 +240,17 @@ def _box_muller16_f32(d, mean, std, fused):
     u2 = d[:, 8:]
     mean = f32(mean)
     std = f32(std)
+    tiny = max(abs(mean), abs(std)) < 1e-15      # outputs could be float32 subnormals
     if fused:
         radius = np.sqrt(f32(-2.0) * log256(u1))
         sin, cos = sincos256(_TWO_PI_F * u2)
-        d[:, :8] = fma32(radius * cos, std, mean)
-        d[:, 8:] = fma32(radius * sin, std, mean)
     else:
         logf, sinf, cosf = _libm()
         radius = np.sqrt(f32(-2.0) * _mapf(logf, u1))
         theta = (u2.astype(f64) * (2.0 * math.pi)).astype(f32)
-        d[:, :8] = fma32(radius * _mapf(cosf, theta), std, mean)
-        d[:, 8:] = fma32(radius * _mapf(sinf, theta), std, mean)
+        sin, cos = _mapf(sinf, theta), _mapf(cosf, theta)
+    d[:, :8] = fma32(radius * cos, std, mean, tiny)
+    d[:, 8:] = fma32(radius * sin, std, mean, tiny)
 
 
 def _box_muller16_f64(d, mean, std):

@@ -61,8 +61,11 @@ def _resolve(parent, known):
     return known[p]
 
 
-def forward_shuffle(z, beta=16, min_block=8192):
+def forward_shuffle(z=None, beta=16, min_block=8192, draws=None):
     """The permutation left by swapping i <-> i + z[i] for i = 0..n-2 (n = len(z) + 1).
+
+    Give either z, or the raw r32 draws (then z[i] = draws[i] % (n - i), computed here block
+    by block while it is in cache).
 
     Steps are swept in blocks (each 1/beta of what is left, at least min_block) against a
     table of "last step aimed at each slot so far", so no global sort is needed:
@@ -77,19 +80,23 @@ def forward_shuffle(z, beta=16, min_block=8192):
     "Nothing yet" is encoded as n + slot, with W[n + x] = x, so both lookups are plain
     gathers.  int32 tables keep the random gathers in cache (n < 2**30 here).
     """
-    n = len(z) + 1
-    target = np.arange(n, dtype=np.intp)
-    target[:-1] += z                          # the last slot takes a virtual self-swap
-    idx = np.arange(n, dtype=np.int32)
+    n = (len(z) if draws is None else len(draws)) + 1
     last = np.arange(n, 2 * n, dtype=np.int32)
     carried = np.empty(2 * n, np.int32)
-    carried[n:] = idx
+    carried[n:] = np.arange(n, dtype=np.int32)
     out = np.empty(n, np.int32)
     s = 0
     while s < n:
         e = min(n, s + max(min_block, (n - s) // beta))
-        ti = target[s:e]
-        ii = idx[s:e]
+        m = min(e, n - 1)                     # the last slot takes a virtual self-swap
+        if draws is None:
+            zb = z[s:m]
+        else:
+            zb = draws[s:m].astype(np.uint32)
+            zb %= np.arange(n - s, n - m, -1, dtype=np.uint32)
+        ti = np.arange(s, e, dtype=np.intp)
+        ti[:m - s] += zb
+        ii = np.arange(s, e, dtype=np.int32)
         pred = last.take(ti, mode='wrap').astype(np.intp)
         last[ti] = ii                         # in-block duplicates: the last write wins
         repeat = np.flatnonzero(last.take(ti, mode='wrap') != ii)
@@ -103,23 +110,28 @@ def forward_shuffle(z, beta=16, min_block=8192):
             ends = np.flatnonzero(np.append(ks[1:] != ks[:-1], True))
             winner = last.take(ks[ends], mode='wrap')
             if (winner <= js[ends]).any():    # NumPy did not apply duplicates in order
+                if z is None:
+                    z = draws % np.arange(n, 1, -1, dtype=np.uint64)
                 return forward_shuffle_sorted(z)
             pred[winner - s] = js[ends]
         prev = last[s:e].astype(np.intp)      # final now: no later step can aim below e
-        own = np.flatnonzero(ti == ii)
-        if own.size:                          # a self-swap is its slot's last hit
+        own = np.flatnonzero(zb == 0)         # a self-swap is its slot's last hit
+        if own.size:
             prev[own] = pred[own]
+        if e == n:
+            prev[-1] = pred[-1]
         w = carried.take(prev, mode='wrap')
         inner = np.flatnonzero((prev >= s) & (prev < n))
+        carried[s:e] = w
         if inner.size:                        # chains inside the block: relax to a fixed point
             src = prev[inner]
+            dst = inner + s
+            cur = w[inner]
             while True:
-                carried[s:e] = w
                 nw = carried.take(src, mode='wrap')
-                if np.array_equal(nw, w[inner]):
+                if np.array_equal(nw, cur):
                     break
-                w[inner] = nw
-        carried[s:e] = w
+                carried[dst] = cur = nw
         carried.take(pred, out=out[s:e], mode='wrap')
         s = e
     return out
@@ -131,7 +143,7 @@ def forward_shuffle_sorted(z):
     n = len(z) + 1
     idx = np.arange(n, dtype=np.int64)
     target = idx.copy()
-    target[:-1] += z
+    target[:-1] += z.astype(np.int64)
     pred, last = _group_links(target, n)
     prev = np.where(target == idx, pred, last)
     carried = _resolve(np.where(prev >= 0, prev, idx), idx)
@@ -182,8 +194,7 @@ def randperm_array(eng, n, small_limit=SMALL_LIMIT):
     if n < 2:
         return np.arange(n, dtype=np.int64)
     if n < small_limit:
-        z = eng.r32(n - 1) % np.arange(n, 1, -1, dtype=np.uint32)
-        return forward_shuffle(z)
+        return forward_shuffle(draws=eng.raw(n - 1))
     r = eng.r64(n)
     z = r % np.arange(1, n + 1, dtype=np.uint64)
     return inside_out(z.astype(np.int64))

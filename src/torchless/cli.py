@@ -8,8 +8,9 @@ laid out as a rendered notebook: each code cell as ``In [N]:`` and its source, t
 outputs (printed text as it is written, then the value of a final expression statement,
 as Jupyter shows it), each markdown cell as its text; pieces are separated by a blank line.
 N is the cell's saved execution count, or its position among the code cells when it has
-none.  IPython magics and shell lines are skipped.  On an error the traceback goes to
-stderr with the cell's number, and the command exits with status 1.
+none.  The cells run in the notebook's folder, as in Jupyter.  IPython magics and shell
+lines are skipped.  On an error the traceback goes to stderr with the cell's number, and the
+command exits with status 1.
 """
 from __future__ import annotations
 
@@ -193,7 +194,13 @@ def run_notebook(path, transcript_out=None):
     out = transcript_out or sys.stdout
     t = _Transcript(out)
     main = types.ModuleType("__main__")
-    main.__dict__["display"] = lambda *objs, **kw: [t.piece(_display_text(o)) for o in objs] and None
+
+    def display(*objs, **kwargs):
+        """IPython's display(): each object as an output of its own."""
+        for o in objs:
+            t.piece(_display_text(o))
+
+    main.__dict__["display"] = display
     saved_main, saved_stdout = sys.modules.get("__main__"), sys.stdout
     sys.modules["__main__"] = main
     count = 0
@@ -224,6 +231,7 @@ def run_notebook(path, transcript_out=None):
                 raise
             except BaseException as e:
                 sys.stdout = saved_stdout
+                out.write("\n")
                 out.flush()
                 _report(e, f"Error in cell {index} (In [{n}])", skip=2)
                 return 1
@@ -233,7 +241,17 @@ def run_notebook(path, transcript_out=None):
         out.flush()
         if saved_main is not None:
             sys.modules["__main__"] = saved_main
+    if t.started and _isatty(out):
+        out.write("\n")      # a terminal's prompt on its own line; piped output stays exact
+        out.flush()
     return 0
+
+
+def _isatty(stream):
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def _report(exc, title, skip):
@@ -243,7 +261,7 @@ def _report(exc, title, skip):
     for _ in range(skip):
         if tb is not None and tb.tb_next is not None:
             tb = tb.tb_next
-    sys.stderr.write("\n" + title + "\n")
+    sys.stderr.write(title + "\n")
     traceback.print_exception(type(exc), exc, tb, file=sys.stderr)
     sys.stderr.flush()
 
@@ -322,8 +340,17 @@ def main(argv=None):
         import numpy
         numpy.random.seed(int(seed))
     if path.endswith(".ipynb"):
+        # like a Jupyter kernel: run in the notebook's folder, with that folder importable
+        path = os.path.abspath(path)
+        folder = os.path.dirname(path)
         sys.argv = [path] + args
-        return run_notebook(path)
+        sys.path.insert(0, folder)
+        cwd = os.getcwd()
+        os.chdir(folder)
+        try:
+            return run_notebook(path)
+        finally:
+            os.chdir(cwd)
     return run_script(path, args)
 
 

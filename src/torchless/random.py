@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import contextlib
 
-from ._random import get_rng_state, initial_seed, manual_seed, seed, set_rng_state
+from ._random import (default_generator, get_rng_state, initial_seed, manual_seed, seed,
+                      set_rng_state)
 
-__all__ = ["fork_rng", "get_rng_state", "initial_seed", "manual_seed", "seed", "set_rng_state"]
+__all__ = ["default_generator", "fork_rng", "get_rng_state", "initial_seed", "manual_seed", "seed",
+           "set_rng_state"]
 
 
 @contextlib.contextmanager

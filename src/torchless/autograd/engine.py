@@ -270,14 +270,14 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     if allow_unused is None:
         allow_unused = materialize_grads
     out = []
-    for x, g in zip(inputs, res):
+    for k, (x, g) in enumerate(zip(inputs, res)):
         if g is None:
             if materialize_grads:
                 g = _wrap(np.zeros_like(x._a))
             elif not allow_unused:
                 raise RuntimeError(
-                    "One of the differentiated Tensors appears to not have been used in the graph. "
-                    "Set allow_unused=True if this is the desired behavior.")
+                    f"The differentiated Tensor at index {k} appears to not have been used in the "
+                    "graph. Set allow_unused=True if this is the desired behavior.")
         elif not create_graph:
             g = g.detach()
         out.append(g)

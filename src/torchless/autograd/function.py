@@ -110,6 +110,31 @@ class Op(Node):
     def save_for_backward(self, *items):
         self.saved = items
 
+    # The saved inputs and output are checked against their storage's version counter when
+    # backward reads them, so only tensors a backward really uses can raise torch's
+    # "modified by an inplace operation" error.
+    @property
+    def inputs(self):
+        d = self.__dict__
+        if d.get("_freed"):
+            self.saved_tensors
+        for x, v in d.get("saved_versions", ()):
+            now = _version(x._a)
+            if now != v:
+                raise _modified_error(x, now, v, self)
+        return d["_inputs"]
+
+    @property
+    def out(self):
+        d = self.__dict__
+        if d.get("_freed"):
+            self.saved_tensors
+        o = d["_out"]
+        now = _version(o._a)
+        if now != d["out_version"]:
+            raise _modified_error(o, now, d["out_version"], self, output=True)
+        return o
+
     @property
     def saved_tensors(self):
         if self.__dict__.get("_freed"):
@@ -125,8 +150,8 @@ class Op(Node):
         """Drop what backward needed (retain_graph=False); a second backward then raises."""
         self._freed = True
         self.__dict__.pop("saved", None)
-        self.__dict__.pop("inputs", None)
-        self.__dict__.pop("out", None)
+        self.__dict__.pop("_inputs", None)
+        self.__dict__.pop("_out", None)
 
     @staticmethod
     def forward(ctx, *arrays, **params):
@@ -155,7 +180,7 @@ class Op(Node):
                 return tuple(_wrap(o) for o in out)
             return _wrap(out)
         ctx = cls()
-        ctx.inputs = inputs
+        ctx._inputs = inputs
         out = cls.forward(ctx, *arrays, **params)
         return ctx._link(inputs, out)
 
@@ -197,22 +222,14 @@ class Op(Node):
             r.requires_grad = True
             r.grad_fn = self
             if self.save_output:
-                self.out = r
+                self._out = r
                 self.out_version = _version(out)
         return r
 
     def check_saved(self):
-        """Raise torch's error if a tensor this node saved was changed in place since."""
+        """Raise torch's error if the graph was freed by an earlier backward."""
         if self.__dict__.get("_freed"):
             self.saved_tensors
-        for x, v in self.__dict__.get("saved_versions", ()):
-            now = _version(x._a)
-            if now != v:
-                raise _modified_error(x, now, v, self)
-        if self.save_output and "out" in self.__dict__:
-            now = _version(self.out._a)
-            if now != self.out_version:
-                raise _modified_error(self.out, now, self.out_version, self, output=True)
 
 
 def _modified_error(t, now, expected, node, output=False):
@@ -224,7 +241,7 @@ def _modified_error(t, now, expected, node, output=False):
         f"operation: [{t.dtype.legacy} [{shape}]], which is {where}, is at version {now}; "
         f"expected version {expected} instead. Hint: enable anomaly detection to find the "
         "operation that failed to compute its gradient, with "
-        "torch.autograd.set_detect_anomaly(True).")
+        "torch.autograd.set_detect_anomaly(True, check_nan=False).")
 
 
 def promote(inputs, kind):

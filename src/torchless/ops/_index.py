@@ -10,7 +10,7 @@ import numpy as np
 from .. import _dtype as D
 from .._tensor import Tensor
 from ._layout import iter_layout_strides
-from ._strides import contiguous_strides, elem_strides, fmt, strided
+from ._strides import canonical, contiguous_strides, elem_strides, fmt, strided, view_strides
 
 ndarray = np.ndarray
 INT, SLICE, NEW, ELL, BOOL, MASK, ARR = range(7)
@@ -102,6 +102,8 @@ def _classify(x):
     """(kind, payload, dims consumed) for one index item."""
     c = x.__class__
     if c is int:
+        if not -2 ** 63 <= x < 2 ** 63:
+            raise ValueError("Overflow when unpacking long long")
         return INT, x, 1
     if c is slice:
         return SLICE, x, 1
@@ -164,6 +166,15 @@ class Parsed:
 
 
 def parse(a, idx, setting=False):
+    if a.ndim == 0:
+        # a bare int or slice on a 0-d tensor has its own message (inside a tuple: too many)
+        if idx.__class__ is int or isinstance(idx, np.integer):
+            if idx != 0:
+                raise IndexError(f"index {idx} is out of bounds for dimension 0 with size 0")
+            raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                             "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
+        if idx.__class__ is slice:
+            raise IndexError("slice() cannot be applied to a 0-dim tensor.")
     if idx.__class__ is not tuple:
         if idx.__class__ is list and _seq_as_tuple(idx):
             warnings.warn(
@@ -182,13 +193,6 @@ def parse(a, idx, setting=False):
         used += it[2]
     ndim = a.ndim
     shape = a.shape
-    if ndim == 0:
-        for kind, _, _ in items:
-            if kind is INT:
-                raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
-                                 "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
-            if kind is SLICE:
-                raise IndexError("slice() cannot be applied to a 0-dim tensor.")
     if used > ndim:
         raise IndexError(f"too many indices for tensor of dimension {ndim}")
     st = elem_strides(a)
@@ -226,20 +230,22 @@ def parse(a, idx, setting=False):
             name = "UnsqueezeBackward0"
             view = True
         elif kind is ELL:
+            # torch's messages count an Ellipsis (and a mask) as one dim, whatever it spans;
+            # only the first Ellipsis spans dims
             if not ell:
                 k = ndim - used
                 key.extend([_FULL] * k)
                 src += k
                 out += k
-                real += k
                 ell = True
+            real += 1
         else:
             k = x.ndim if kind is MASK else 1
             key.extend([_FULL] * k)
             adv.append((out, kind, x, real))
             src += k
             out += k
-            real += k
+            real += 1
     p = Parsed()
     # a trailing Ellipsis keeps NumPy returning a view (never a scalar) when every dim is an int
     p.key = tuple(key) + (Ellipsis,) if key else ()
@@ -252,7 +258,7 @@ def parse(a, idx, setting=False):
 
 def basic_view(a, p):
     """a[key] as a NumPy view with torch's strides (new dims, empty slices' offset)."""
-    v = a[p.key]
+    v = a[p.key] if p.key else a[...]
     if p.news or (v.size == 0 and a.size):
         vs = list(elem_strides(v))
         for pos, s in p.news:
@@ -300,19 +306,25 @@ def prepare_advanced(v, adv):
                     f"The shape of the mask {fmt(x.shape)} at index {j} does not match the shape of "
                     f"the indexed tensor {fmt(vshape)} at index {dim + j}")
             for j, nz in enumerate(np.nonzero(x)):
-                arrays.append((dim + j, nz))
+                arrays.append((dim + j, np.ascontiguousarray(nz)))
         else:
             arrays.append((dim, x))
-    for ordinal, (dim, arr) in enumerate(arrays):
-        n = vshape[dim]
-        if arr.size and (arr.max() >= n or arr.min() < -n):
-            bad = arr[(arr >= n) | (arr < -n)].flat[0]
-            raise IndexError(f"index {bad} is out of bounds for dimension {ordinal} with size {n}")
     try:
         bshape = np.broadcast_shapes(*[arr.shape for _, arr in arrays])
     except ValueError:
         raise IndexError("shape mismatch: indexing tensors could not be broadcast together with shapes "
                          + ", ".join(fmt(arr.shape) for _, arr in arrays)) from None
+    adv_dims = {d for d, _ in arrays}
+    empty = 0 in bshape or any(n == 0 for i, n in enumerate(vshape) if i not in adv_dims)
+    for ordinal, (dim, arr) in enumerate(arrays):
+        n = vshape[dim]
+        if empty:
+            break       # nothing is read: torch checks only the indices it uses
+        if arr.size and (arr.max() >= n or arr.min() < -n):
+            if n == 0:
+                raise IndexError("index is out of bounds for dimension with size 0")
+            bad = arr[(arr >= n) | (arr < -n)].flat[0]
+            raise IndexError(f"index {bad} is out of bounds for dimension {ordinal} with size {n}")
     key = [_FULL] * (max(d for d, _ in arrays) + 1)
     for dim, arr in arrays:
         key[dim] = arr
@@ -335,7 +347,7 @@ def advanced_get(v, key, arrays, bshape):
     """v[key] laid out in memory the way torch's index kernel lays out its result."""
     r = v[key]
     if r.ndim < 2 or r.size < 2:
-        return np.ascontiguousarray(r)
+        return r if canonical(r) else r.copy()
     rshape, at = advanced_shape(v.shape, arrays, bshape)
     nb = len(bshape)
     adv_dims = {d for d, _ in arrays}
@@ -350,13 +362,18 @@ def advanced_get(v, key, arrays, bshape):
             src.append(vst[rest[pos]] if pos < len(rest) else 0)
             pos += 1
     ops = [src]
+    after = len(rshape) - at - nb
+    ishape = (1,) * at + tuple(bshape) + (1,) * after
     for _, arr in arrays:
+        # torch broadcasts each index, then views it with size-1 dims around it; those dims keep
+        # the view's strides where the result has size 1 too, and are broadcast (0) elsewhere
         b = np.broadcast_to(arr, bshape)
         bs = [s // arr.itemsize for s in b.strides]
-        ops.append([0] * at + bs + [0] * (len(rshape) - at - nb))
+        full = view_strides(tuple(bshape), bs, ishape) or contiguous_strides(ishape)
+        ops.append([0 if ishape[i] == 1 and rshape[i] != 1 else full[i] for i in range(len(rshape))])
     want = iter_layout_strides(rshape, ops)
     if want == contiguous_strides(rshape):
-        return np.ascontiguousarray(r)
+        return r if canonical(r) else r.copy()
     out = strided(np.empty(r.size, r.dtype), rshape, want)
     np.copyto(out, r)
     return out

@@ -47,6 +47,8 @@ def apply_inplace(op, self, *others, **params):
     check_inplace_allowed(self)
     tracking = ENABLED[0] and (self.requires_grad or any(
         isinstance(o, Tensor) and o.requires_grad for o in others))
+    # the graph keeps self's old values; an `other` that is self itself stays self, so that
+    # y.mul_(y) raises torch's "modified by an inplace operation" error at backward
     src = _snapshot(self) if tracking else self
     r = op.apply(src, *others, **params)
     if r.dtype is not self.dtype and not D.can_cast(r.dtype, self.dtype):

@@ -13,7 +13,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap
-from ..autograd.function import Op
+from ..autograd.function import FLOAT, SAME, Op
 from ._inplace import apply_inplace, bump_version
 
 ndarray = np.ndarray
@@ -57,8 +57,11 @@ def raise_broadcast(operands):
                      if isinstance(x, (Tensor, ndarray))])
 
 
-def not_implemented(kernel, dt):
-    """torch's error for a kernel that has no implementation for dtype ``dt``."""
+def not_implemented(kernel, dt, *operands):
+    """torch's error for a kernel that has no implementation for dtype ``dt``.  torch checks
+    that the operands broadcast before it looks at dtypes: pass them to keep that order."""
+    if operands:
+        raise_broadcast(operands)
     if not isinstance(dt, D.dtype):
         dt = D.NP_TO_TORCH[np.dtype(dt)]
     return NotImplementedError(f'"{kernel}" not implemented for \'{dt.type_name}\'')
@@ -80,11 +83,34 @@ def check_operand(fname, value, arg="other", pos=2):
         raise arg_error(fname, arg, pos, value)
 
 
+def invalid_combination(fname, args, signatures):
+    """torch's TypeError when no overload of fname accepts the argument types."""
+    got = ", ".join("Tensor" if isinstance(a, Tensor) else type(a).__name__ for a in args)
+    sigs = "".join(f" * ({s})\n" for s in signatures)
+    return TypeError(f"{fname}() received an invalid combination of arguments - got ({got}), "
+                     f"but expected one of:\n{sigs}")
+
+
+TENSOR_OR_NUMBER_SIGS = ("Tensor input, Tensor other, *, Tensor out = None",
+                         "Tensor input, Number other, *, Tensor out = None")
+
+
 def check_int_scalar(x):
     """torch converts a Python int operand through int64/uint64; beyond that it overflows."""
     if x.__class__ is int and not _I64_MIN <= x <= _U64_MAX:
         raise OverflowError("int too big to convert" if x > 0 else
                             "can't convert negative int to unsigned")
+
+
+def check_scalars(inputs):
+    """Python ints beyond int64 as torch converts them: 2**63 .. 2**64-1 act as uint64 (which
+    only bool operands would promote to), larger ones overflow."""
+    for x in inputs:
+        if x.__class__ is int and not _I64_MIN <= x <= _I64_MAX:
+            check_int_scalar(x)
+            if all(t.dtype is D.bool_ for t in inputs if isinstance(t, Tensor)):
+                raise RuntimeError("Promotion for uint16, uint32, uint64 types is not "
+                                   "supported, attempted to promote Bool and UInt64")
 
 
 # ---------------------------------------------------------------- op base class
@@ -96,9 +122,7 @@ class Pointwise(Op):
 
     @classmethod
     def apply(cls, *inputs, **params):
-        for x in inputs:
-            if x.__class__ is int:
-                check_int_scalar(x)
+        check_scalars(inputs)
         try:
             return _op_apply(cls, *inputs, **params)
         except ValueError:
@@ -237,7 +261,7 @@ def inplace_method(op, ufunc, fast, fast_float=FAST_FLOAT, fast_int=FAST_NUM):
                 return self
         elif not isinstance(other, TENSOR_OR_NUMBER):
             return NotImplemented
-        return apply_inplace(op, self, other)
+        return inplace(op, self, other)
     return method
 
 
@@ -265,8 +289,30 @@ def unary_inplace(op, kernel, fast=FAST_FLOAT):
             self._a[...] = r
             bump_version(self)
             return self
-        return apply_inplace(op, self)
+        return inplace(op, self)
     return method
+
+
+def check_cast(self, operands, kind=SAME, out_name=None):
+    """torch's check, made before an in-place kernel runs, that the result type of operands
+    can be written into self (an int tensor's fmod_ by a complex fails here, not in fmod)."""
+    rd = D.result_type_of(operands)
+    if kind == FLOAT and rd.category < D.FLOAT:
+        rd = D.get_default_dtype()
+    if rd is not self.dtype and not D.can_cast(rd, self.dtype):
+        raise RuntimeError(f"result type {D.type_name_of(rd, operands)} can't be cast to the "
+                           f"desired output type {out_name or self.dtype.type_name}")
+
+
+def inplace(op, self, *others, **params):
+    """apply_inplace with torch's order of checks (operand checks, then the cast rule, then
+    the kernel)."""
+    check = getattr(op, "check_operands", None)
+    if check is not None:
+        check(self, *others)
+    if op.kind is not None:
+        check_cast(self, (self, *others), op.kind)
+    return apply_inplace(op, self, *others, **params)
 
 
 def write_out(out, r):
@@ -292,15 +338,36 @@ def write_out(out, r):
     return out
 
 
-def inplace_from(fn):
+def inplace_from(fn, precheck=None):
     """The in-place form of a public function fn(self, ...): apply_inplace runs fn out of place
-    (so a failure leaves self unchanged), checks torch's cast and shape rules, writes self."""
+    (so a failure leaves self unchanged), checks torch's cast and shape rules, writes self.
+    ``precheck(self, *args, **kwargs)`` makes the checks torch makes before its kernel."""
     class Run:
         @staticmethod
         def apply(self, *args, **kwargs):
             return fn(self, *args, **kwargs)
 
+    name = fn.__name__
+
     def method(self, *args, **kwargs):
-        return apply_inplace(Run, self, *args, **kwargs)
-    method.__name__ = fn.__name__ + "_"
+        try:
+            if precheck is not None:
+                precheck(self, *args, **kwargs)
+            return apply_inplace(Run, self, *args, **kwargs)
+        except TypeError as e:
+            raise method_type_error(e, name, name + "_") from None
+    method.__name__ = name + "_"
     return method
+
+
+def method_type_error(e, fname, mname):
+    """An argument TypeError of function fname, as torch words it for method mname (whose
+    argument positions don't count self)."""
+    msg = str(e)
+    prefix = f"{fname}(): argument '"
+    if msg.startswith(prefix) and "(position " in msg:
+        head, _, rest = msg.partition("(position ")
+        pos, _, tail = rest.partition(")")
+        msg = f"{mname}(): argument '{head[len(prefix):]}(position {int(pos) - 1}){tail}"
+        return TypeError(msg)
+    return e

@@ -179,17 +179,39 @@ def introsort(K, P):
         depth -= 1
         cut = _partition(Kf, Pf, lo, hi)
         lo, hi = np.concatenate([cut, lo]), np.concatenate([hi, cut])
-    # The final insertion sort is stable.  With raw float keys a NaN compares false both ways,
-    # so nothing moves past it: each stretch between NaNs is sorted on its own.
-    if K.dtype.kind == "f" and np.isnan(K).any():
-        nan = np.isnan(K)
-        block = np.cumsum(nan, 1) + np.arange(rows)[:, None] * (n + 1)
-        flat = np.lexsort((np.where(nan, 0, K).reshape(-1), (block + nan).reshape(-1)))
-        order = flat.reshape(rows, n) - np.arange(rows)[:, None] * n
-    else:
-        order = np.argsort(K, axis=1, kind="stable")
-    K[:] = np.take_along_axis(K, order, 1)
-    P[:] = np.take_along_axis(P, order, 1)
+    # The final insertion sort is stable for keys with a total order.  Raw float keys with NaN
+    # (compared false both ways) are re-enacted step by step on the rows that have NaN.
+    nan = np.isnan(K).any(1) if K.dtype.kind == "f" else np.zeros(rows, bool)
+    order = np.argsort(K, axis=1, kind="stable")
+    K[~nan] = np.take_along_axis(K[~nan], order[~nan], 1)
+    P[~nan] = np.take_along_axis(P[~nan], order[~nan], 1)
+    for r in np.flatnonzero(nan).tolist():
+        k, p = K[r].tolist(), P[r].tolist()
+        _insertion_sort(k, p, 0, min(n, _THRESHOLD))
+        for i in range(_THRESHOLD, n):
+            _linear_insert(k, p, i)
+        K[r], P[r] = k, p
+
+
+def _linear_insert(k, p, i):
+    """Move k[i] left past the elements it is less than."""
+    v, vp = k[i], p[i]
+    j = i - 1
+    while j >= 0 and v < k[j]:
+        k[j + 1], p[j + 1] = k[j], p[j]
+        j -= 1
+    k[j + 1], p[j + 1] = v, vp
+
+
+def _insertion_sort(k, p, first, last):
+    """Insertion sort of [first, last); an element less than the first goes straight to the front."""
+    for i in range(first + 1, last):
+        if k[i] < k[first]:
+            v, vp = k[i], p[i]
+            k[first + 1:i + 1], p[first + 1:i + 1] = k[first:i], p[first:i]
+            k[first], p[first] = v, vp
+        else:
+            _linear_insert(k, p, i)
 
 
 def nth_element(K, P, nth):

@@ -2,6 +2,8 @@
 building a NumPy view with exact strides, and argument parsing with torch's messages."""
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
 from .._tensor import _root
@@ -32,21 +34,26 @@ def elem_strides(a):
     return tuple(s // it for s in a.strides)
 
 
+_CANON: dict = {}
+
+
 def canonical(a) -> bool:
     """C-contiguous including the strides of size-1 dims (NumPy's flag ignores those; torch
-    keeps them, so only then does a fresh NumPy reshape give torch's strides)."""
-    if not a.flags.c_contiguous:
-        return False
-    shape = a.shape
-    if 1 not in shape:
-        return True
-    acc = a.itemsize
-    st = a.strides
-    for i in range(len(shape) - 1, -1, -1):
-        if st[i] != acc:
-            return False
-        acc *= shape[i]
-    return True
+    keeps them, so only then does a fresh NumPy reshape give torch's strides).  The canonical
+    strides of each (shape, itemsize) are cached: this check sits on the hot path of view."""
+    key = (a.shape, a.itemsize)
+    st = _CANON.get(key)
+    if st is None:
+        acc = a.itemsize
+        out = []
+        for n in reversed(a.shape):
+            out.append(acc)
+            acc *= n if n > 1 else 1
+        st = tuple(reversed(out))
+        if len(_CANON) > 4096:
+            _CANON.clear()
+        _CANON[key] = st
+    return a.strides == st
 
 
 def strided(a, shape, strides, offset=0):
@@ -174,10 +181,7 @@ def infer_size(shape, numel):
     return tuple(shape)
 
 
-def _fast_ok(a):
-    """No-copy NumPy reshape gives torch's strides: C-contiguous and the innermost stride is
-    one element (a trailing size-1 dim with another stride starts its own memory block)."""
-    return a.flags.c_contiguous and (not a.ndim or a.strides[-1] == a.itemsize)
+_fast_ok = canonical   # then a no-copy NumPy reshape gives exactly torch's strides
 
 
 def is_contiguous_array(a) -> bool:
@@ -223,7 +227,46 @@ def track_view(r, src, op, params, index=None):
         r._meta = {"view_of": entry}
     else:
         r._meta["view_of"] = entry
+    base = entry[0]
+    if base._meta is None:
+        base._meta = {}
+    views = base._meta.setdefault("views", [])
+    if len(views) > 64:
+        views[:] = [w for w in views if w() is not None]
+    views.append(weakref.ref(r))
     return r
+
+
+def regenerate_views(base):
+    """After base changed in place, re-derive the history of every live view of it (torch
+    shows these as AsStridedBackward0)."""
+    views = base._meta.get("views") if base._meta else None
+    if not views:
+        return
+    alive = []
+    for w in views:
+        v = w()
+        if v is None:
+            continue
+        alive.append(w)
+        nv = replay(base, v._meta["view_of"][1])
+        if nv.grad_fn is not None:
+            nv.grad_fn.name = "AsStridedBackward0"
+        v.grad_fn = nv.grad_fn
+        v.requires_grad = nv.requires_grad
+        out = nv._meta.get("out") if nv._meta else None
+        if out is None:
+            v._meta.pop("out", None)
+        else:
+            v._meta["out"] = out
+    views[:] = alive
+
+
+def step_name(step):
+    """The view function's name as torch's messages print it (Select, Split ...)."""
+    op, params, _ = step
+    n = params.get("name") or (params["p"].name if "p" in params else None) or op.name
+    return n.split("Backward")[0]
 
 
 def view_apply(op, t, **params):

@@ -59,7 +59,7 @@ def _bitwise_op(name, ufunc, kernel, allow_bool=True):
     def forward(ctx, a, b):
         dt = a.dtype if a.__class__ is np.ndarray else b.dtype
         if dt.kind not in "biu" or (dt.kind == "b" and not allow_bool):
-            raise not_implemented(kernel, dt)
+            raise not_implemented(kernel, dt, a, b)
         return ufunc(a, b)
     return type(name, (Pointwise,), {"name": "NotImplemented", "forward": staticmethod(forward)})
 
@@ -117,7 +117,7 @@ def _reflected(op):
 
 
 def _inplace_op(op, ufunc, fast):
-    return inplace_method(op, ufunc, fast, frozenset(), fast - {D.bool_})
+    return inplace_method(op, ufunc, fast, frozenset(), frozenset({D.int64}))
 
 
 for _name, _fn, _op, _uf, _fast in (

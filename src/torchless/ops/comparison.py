@@ -10,8 +10,9 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap
-from ._pw import (FAST_FLOAT, FAST_NUM, Pointwise, binary_method, check_operand, check_tensor,
-                  inplace_from, keep_first, not_implemented, raise_broadcast, write_out)
+from ._pw import (FAST_FLOAT, FAST_NUM, TENSOR_OR_NUMBER, TENSOR_OR_NUMBER_SIGS, Pointwise,
+                  binary_method, check_tensor, inplace_from, invalid_combination, keep_first,
+                  not_implemented, raise_broadcast, write_out)
 from .ternary import where
 
 _ALL = frozenset(D.ALL)
@@ -27,7 +28,7 @@ def _compare_op(name, ufunc, ordered):
         if ordered:
             dt = a.dtype if a.__class__ is np.ndarray else b.dtype
             if dt.kind == "c":
-                raise not_implemented(kernel, dt)
+                raise not_implemented(kernel, dt, a, b)
         return ufunc(a, b)
 
     return type(name.capitalize(), (Pointwise,), {"name": "NotImplemented",
@@ -44,8 +45,8 @@ Ge = _compare_op("ge", np.greater_equal, True)
 
 def _compare_fn(name, op):
     def fn(input, other, *, out=None):
-        check_tensor(name, input)
-        check_operand(name, other)
+        if not isinstance(input, Tensor) or not isinstance(other, TENSOR_OR_NUMBER):
+            raise invalid_combination(name, (input, other), TENSOR_OR_NUMBER_SIGS)
         r = op.apply(input, other)
         return r if out is None else write_out(out, r)
     fn.__name__ = fn.__qualname__ = name
@@ -59,7 +60,12 @@ lt = _compare_fn("lt", Lt)
 le = _compare_fn("le", Le)
 gt = _compare_fn("gt", Gt)
 ge = _compare_fn("ge", Ge)
-not_equal, less, less_equal, greater, greater_equal = ne, lt, le, gt, ge
+# aliases are functions of their own: torch's messages name the function called
+not_equal = _compare_fn("not_equal", Ne)
+less = _compare_fn("less", Lt)
+less_equal = _compare_fn("less_equal", Le)
+greater = _compare_fn("greater", Gt)
+greater_equal = _compare_fn("greater_equal", Ge)
 
 
 def equal(input, other) -> bool:
@@ -136,6 +142,7 @@ class Maximum(Pointwise):
     @staticmethod
     def forward(ctx, a, b):
         if a.dtype.kind == "c":
+            raise_broadcast((a, b))
             raise RuntimeError("maximum not implemented for complex tensors.")
         return keep_first(np.maximum, a, b)
 
@@ -153,6 +160,7 @@ class Minimum(Pointwise):
     @staticmethod
     def forward(ctx, a, b):
         if a.dtype.kind == "c":
+            raise_broadcast((a, b))
             raise RuntimeError("minimum not implemented for complex tensors.")
         return keep_first(np.minimum, a, b)
 
@@ -190,8 +198,8 @@ Tensor.__ge__ = binary_method(Ge, np.greater_equal, _ORDERED, FAST_FLOAT, FAST_N
 Tensor.__hash__ = lambda self: id(self)     # defining __eq__ must not make tensors unhashable
 
 for _name, _fn in (("eq", eq), ("ne", ne), ("lt", lt), ("le", le), ("gt", gt), ("ge", ge),
-                   ("not_equal", ne), ("less", lt), ("less_equal", le), ("greater", gt),
-                   ("greater_equal", ge)):
+                   ("not_equal", not_equal), ("less", less), ("less_equal", less_equal),
+                   ("greater", greater), ("greater_equal", greater_equal)):
     setattr(Tensor, _name, _fn)
     setattr(Tensor, _name + "_", inplace_from(_fn))
 del _name, _fn

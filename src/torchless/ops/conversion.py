@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, check_device, device
-from ..autograd.function import NOCTX, NONE, Op
+from ..autograd.function import NONE, Op
 from ..autograd.grad_mode import ENABLED
 from ._inplace import bump_version, check_inplace_allowed, commit
 
@@ -341,7 +341,7 @@ def requires_grad_(self, requires_grad=True):
     """Set whether autograd records operations on this (leaf) tensor."""
     if requires_grad.__class__ is not bool:
         raise TypeError(f"requires_grad_(): argument 'requires_grad' (position 1) must be bool, not "
-                        f"{type(requires_grad).__name__}")
+                        f"{type_name(requires_grad)}")
     if self.grad_fn is not None:
         if not requires_grad:
             raise RuntimeError(

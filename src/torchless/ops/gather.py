@@ -14,7 +14,7 @@ from ..autograd.function import NOCTX, NONE, Op
 from ..autograd.grad_mode import ENABLED
 from ._index import convert_scalar
 from ._inplace import apply_inplace
-from ._strides import broadcast_pair, fmt
+from ._strides import broadcast_pair, canonical, fmt
 from .indexing import EmbedBasic, _simple
 
 _FULL = slice(None)
@@ -433,9 +433,11 @@ class MaskedFill(Op):
     @staticmethod
     def forward(ctx, a, value, mask=None, shape=None):
         ctx.mask = mask
-        v = value.reshape(()).astype(a.dtype) if isinstance(value, np.ndarray) else value
-        return np.where(mask, v, a) if shape is None or shape == a.shape else \
-            np.where(mask, v, np.broadcast_to(a, shape))
+        if isinstance(value, np.ndarray):
+            ctx.name = "MaskedFillBackward1"      # torch's name when the value is a tensor
+            value = value.reshape(()).astype(a.dtype)
+        r = np.where(mask, value, a)
+        return r if canonical(r) else r.copy()
 
     @staticmethod
     def backward(ctx, g):
@@ -485,9 +487,9 @@ class MaskedSelect(Op):
 
     @staticmethod
     def forward(ctx, a, mask=None, shape=()):
-        ctx.mask = np.broadcast_to(mask, shape)
-        ctx.shape = shape
-        return np.broadcast_to(a, shape)[ctx.mask]
+        m = np.broadcast_to(mask, shape)
+        ctx.mask, ctx.shape = m, shape
+        return np.broadcast_to(a, shape)[m]
 
     @staticmethod
     def backward(ctx, g):
@@ -525,7 +527,7 @@ def nonzero(input, *, out=None, as_tuple=False):
     flat = a.ndim == 0
     nz = np.nonzero(a.reshape(1) if flat else a)
     if as_tuple:
-        return tuple(_wrap(k.astype(np.int64, copy=False), D.int64) for k in nz)
+        return tuple(_wrap(np.array(k, np.int64), D.int64) for k in nz)
     if flat:
         return _wrap(np.zeros((nz[0].size, 0), np.int64), D.int64)
     # torch returns the (n, ndim) result in column-major memory: strides (1, n)

@@ -18,7 +18,8 @@ from ..autograd.grad_mode import ENABLED
 from ._index import (Parsed, advanced_get, advanced_shape, basic_view, check_expand,
                      convert_scalar, parse, prepare_advanced, strip_ones, typename)
 from ._inplace import bump_version, commit
-from ._strides import elem_strides, empty_strided, fmt, replay, replay_array, view_apply
+from ._strides import (elem_strides, empty_strided, fmt, regenerate_views, replay, replay_array,
+                       step_name, view_apply)
 
 ndarray = np.ndarray
 _FULL = slice(None)
@@ -224,6 +225,8 @@ def _value(self, value):
 
 def _setitem(self, idx, value):
     varr, vt = _value(self, value)
+    if idx is False:
+        return      # torch: a bare False selects nothing and checks nothing more
     a = self._a
     p = parse(a, idx, setting=True)
     tracking = ENABLED[0] and (self.requires_grad or (vt is not None and vt.requires_grad))
@@ -238,22 +241,21 @@ def _setitem(self, idx, value):
     if p.adv:
         adv = prepare_advanced(v, p.adv)
         rshape, _ = advanced_shape(v.shape, adv[1], adv[2])
-        if vt is not None and vt.dtype is not self.dtype:
-            raise RuntimeError(
-                "Index put requires the source and destination dtypes match, got "
-                f"{self.dtype.type_name} for the destination and {vt.dtype.type_name} for the source.")
         stripped = strip_ones(vshape)
         try:
-            np.broadcast_shapes(stripped, rshape)
             ok = len(stripped) <= len(rshape) and np.broadcast_shapes(stripped, rshape) == rshape
         except ValueError:
             ok = False
         if not ok:
-            raise RuntimeError(f"shape mismatch: value tensor of shape {fmt(vshape)} cannot be "
+            raise RuntimeError(f"shape mismatch: value tensor of shape {fmt(stripped)} cannot be "
                                f"broadcast to indexing result of shape {fmt(rshape)}")
+        if vt is not None and vt.dtype is not self.dtype:
+            raise RuntimeError(
+                "Index put requires the source and destination dtypes match, got "
+                f"{self.dtype.type_name} for the destination and {vt.dtype.type_name} for the source.")
         vshape = stripped
     else:
-        if any(s == 0 and n > 1 for s, n in zip(v.strides, v.shape)):
+        if v.size > 1 and any(s == 0 and n > 1 for s, n in zip(v.strides, v.shape)):
             raise RuntimeError(_OVERLAP)
         if vt is not None:
             vshape = strip_ones(vshape)
@@ -273,6 +275,7 @@ def _setitem(self, idx, value):
             name = "IndexPutBackward0" if not p.view else "CopySlices"
         r = SetItem.apply(self, vt if vt is not None else varr, p=p, adv=adv, vshape=vshape, name=name)
         commit(self, r)
+        regenerate_views(self)
         return
     if not a.flags.writeable:
         raise RuntimeError("cannot write into this tensor: its NumPy memory is read-only")
@@ -287,17 +290,17 @@ def _set_through_view(self, view_of, value, p, adv, vshape):
     if base.requires_grad and base.grad_fn is None:
         raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place "
                            "operation.")
+    multi = [s for s in chain if s[2] is not None]
+    if multi:
+        k, name = (0, p.name.split("Backward")[0]) if p.view else (chain[-1][2] or 0, step_name(chain[-1]))
+        raise RuntimeError(
+            f"Output {k} of {name} is a view and is being modified inplace. This view is the output of "
+            "a function that returns multiple views. Such functions do not allow the output views to be "
+            "modified inplace. You should replace the inplace operation by an out-of-place one.")
     r = SetItem.apply(base, value, p=p, adv=adv, vshape=vshape, name="CopySlices", chain=chain,
                       layout=elem_strides(base._a))
     commit(base, r)
-    nv = replay(base, chain)
-    self.grad_fn = nv.grad_fn
-    self.requires_grad = True
-    out = nv._meta.get("out") if nv._meta else None
-    if out is None:
-        self._meta.pop("out", None)
-    else:
-        self._meta["out"] = out
+    regenerate_views(base)
 
 
 def _same_memory(x, y):
@@ -389,7 +392,7 @@ def index_put_(self, indices, values, accumulate=False):
     except ValueError:
         ok = False
     if not ok:
-        raise RuntimeError(f"shape mismatch: value tensor of shape {fmt(values._a.shape)} cannot be "
+        raise RuntimeError(f"shape mismatch: value tensor of shape {fmt(vshape)} cannot be "
                            f"broadcast to indexing result of shape {fmt(rshape)}")
     if ENABLED[0] and (self.requires_grad or values.requires_grad):
         r = SetItem.apply(self, values, p=p, adv=adv, vshape=vshape, accumulate=True,

@@ -8,7 +8,7 @@ from .. import _dtype as D
 from .._tensor import Tensor, _wrap, wrap_dim
 from ..autograd.function import NOCTX as _NOCTX, NONE, Op
 from ..autograd.grad_mode import ENABLED
-from ._strides import fmt, int_list, track_view
+from ._strides import canonical, fmt, int_list, track_view
 from .indexing import Parsed, basic_view, select, slice_dim
 from .shape import reshape, unsqueeze
 
@@ -24,6 +24,11 @@ def _tensor_list(tensors, fname):
         if not isinstance(t, Tensor):
             raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}")
     return tensors
+
+
+def _c(r):
+    """torch's cat and stack always return a contiguous tensor; NumPy follows the inputs' order."""
+    return r if canonical(r) else r.copy()
 
 
 def _any_grad(tensors):
@@ -45,7 +50,7 @@ class Cat(Op):
         ctx.dim = dim
         ctx.sizes = [a.shape[dim] if u else None for a, u in zip(arrays, used)]
         parts = [a for a, u in zip(arrays, used) if u]
-        return np.concatenate(parts, axis=dim, dtype=dtype, casting="unsafe")
+        return _c(np.concatenate(parts, axis=dim, dtype=dtype, casting="unsafe"))
 
     @staticmethod
     def backward(ctx, g):
@@ -92,7 +97,7 @@ def cat(tensors, dim=0, *, axis=None, out=None):
     if _any_grad(tensors):
         return Cat.apply(*tensors, dim=d, dtype=rd.np, used=used)
     parts = [t._a for t, u in zip(tensors, used) if u]
-    return _wrap(np.concatenate(parts, axis=d, dtype=rd.np, casting="unsafe"), rd)
+    return _wrap(_c(np.concatenate(parts, axis=d, dtype=rd.np, casting="unsafe")), rd)
 
 
 class Stack(Op):
@@ -103,7 +108,7 @@ class Stack(Op):
     @staticmethod
     def forward(ctx, *arrays, dim=0, dtype=None):
         ctx.dim = dim
-        return np.stack(arrays, axis=dim, dtype=dtype, casting="unsafe")
+        return _c(np.stack(arrays, axis=dim, dtype=dtype, casting="unsafe"))
 
     @staticmethod
     def backward(ctx, g):
@@ -125,7 +130,7 @@ def stack(tensors, dim=0, *, out=None):
     d = wrap_dim(dim, len(shape) + 1)
     if _any_grad(tensors):
         return Stack.apply(*tensors, dim=d, dtype=rd.np)
-    return _wrap(np.stack([t._a for t in tensors], axis=d, dtype=rd.np, casting="unsafe"), rd)
+    return _wrap(_c(np.stack([t._a for t in tensors], axis=d, dtype=rd.np, casting="unsafe")), rd)
 
 
 def atleast_1d(*tensors):
@@ -420,8 +425,8 @@ class Roll(Op):
     def forward(ctx, a, shifts=(), dims=()):
         ctx.shifts, ctx.dims = shifts, dims
         if not dims:
-            return np.ascontiguousarray(np.roll(a.reshape(-1), shifts[0]).reshape(a.shape))
-        return np.ascontiguousarray(np.roll(a, shifts, dims))
+            return _c(np.roll(a.reshape(-1), shifts[0]).reshape(a.shape))
+        return _c(np.roll(a, shifts, dims))
 
     @staticmethod
     def backward(ctx, g):

@@ -337,19 +337,36 @@ def _plan(x, y):
 
 
 # ---------------------------------------------------------------- public functions
+# The common case, 2-D @ 2-D of one dtype without a graph, is written out in mm, matmul and
+# the @ operator (no helper calls: a tiny product must cost well under torch's per call).
+_FAST = frozenset(d for d in D.ALL if d is not _BOOL and d is not D.float16)
+_new = object.__new__
+
+
 def mm(input, mat2, *, out=None):
     """Matrix product of input (n×m) and mat2 (m×p), without broadcasting."""
     try:
-        a, b = input._a, mat2._a
+        a = input._a
+        b = mat2._a
     except AttributeError:
         _check_tensors("mm", ("input", "mat2"), (input, mat2))
         raise
     d = input.dtype
-    if (a.ndim == 2 and b.ndim == 2 and a.shape[1] == b.shape[0] and mat2.dtype is d
-            and d is not _BOOL and out is None and d is not D.float16):
-        if ENABLED[0] and (input.requires_grad or mat2.requires_grad):
+    if d is mat2.dtype and d in _FAST and a.ndim == 2 == b.ndim and out is None:
+        if (input.requires_grad or mat2.requires_grad) and ENABLED[0]:
+            _check_mm(input, mat2)
             return Matmul.apply(input, mat2)
-        return _wrap(_dot_product(a, b), d)
+        try:
+            r = _dot_product(a, b)
+        except ValueError:          # shapes don't match: torch's message below
+            pass
+        else:
+            t = _new(Tensor)
+            t._a = r
+            t.dtype = d
+            t.requires_grad = False
+            t.grad = t.grad_fn = t._meta = None
+            return t
     _check_mm(input, mat2)
     return _product(input, mat2, "MmBackward0", out, "mm")
 
@@ -357,17 +374,58 @@ def mm(input, mat2, *, out=None):
 def matmul(input, other, *, out=None):
     """Matrix product with torch's rules for 1-D operands and broadcast batch dims."""
     try:
-        a, b = input._a, other._a
+        a = input._a
+        b = other._a
     except AttributeError:
         _check_tensors("matmul", ("input", "other"), (input, other))
         raise
     d = input.dtype
-    if (a.ndim == 2 and b.ndim == 2 and a.shape[1] == b.shape[0] and other.dtype is d
-            and d is not _BOOL and out is None and d is not D.float16):
-        if ENABLED[0] and (input.requires_grad or other.requires_grad):
+    if d is other.dtype and d in _FAST and a.ndim == 2 == b.ndim and out is None:
+        if (input.requires_grad or other.requires_grad) and ENABLED[0]:
+            _check_mm(input, other)
             return Matmul.apply(input, other)
-        return _wrap(_dot_product(a, b), d)
+        try:
+            r = _dot_product(a, b)
+        except ValueError:
+            pass
+        else:
+            t = _new(Tensor)
+            t._a = r
+            t.dtype = d
+            t.requires_grad = False
+            t.grad = t.grad_fn = t._meta = None
+            return t
     return _product(input, other, _plan(input, other), out, "matmul")
+
+
+def _matmul_operator(self, other):
+    """self @ other (NotImplemented for a non-tensor, so Python tries other.__rmatmul__)."""
+    try:
+        b = other._a
+    except AttributeError:
+        return NotImplemented
+    a = self._a
+    d = self.dtype
+    if d is other.dtype and d in _FAST and a.ndim == 2 == b.ndim and not (
+            (self.requires_grad or other.requires_grad) and ENABLED[0]):
+        try:
+            r = _dot_product(a, b)
+        except ValueError:
+            pass
+        else:
+            t = _new(Tensor)
+            t._a = r
+            t.dtype = d
+            t.requires_grad = False
+            t.grad = t.grad_fn = t._meta = None
+            return t
+    return matmul(self, other)
+
+
+def _rmatmul_operator(self, other):
+    if not isinstance(other, Tensor):
+        return NotImplemented
+    return matmul(other, self)
 
 
 def bmm(input, mat2, *, out=None):
@@ -531,24 +589,13 @@ def _addmm_(self, mat1, mat2, *, beta=1, alpha=1):
 
 
 # ---------------------------------------------------------------- Tensor methods
-def _matmul_operator(self, other):
-    if not isinstance(other, Tensor):
-        return NotImplemented
-    return matmul(self, other)
-
-
-def _rmatmul_operator(self, other):
-    if not isinstance(other, Tensor):
-        return NotImplemented
-    return matmul(other, self)
-
-
 def _method(fn, fname, argname):
     """A Tensor method for ``fn`` whose type error counts positions as torch's methods do."""
-    def method(self, other, *, out=None):
+    def method(self, *args, **kwargs):
+        other = args[0] if args else kwargs.get(argname)
         if not isinstance(other, Tensor):
             raise _not_tensor(fname, argname, 1, other)
-        return fn(self, other) if out is None else fn(self, other, out=out)
+        return fn(self, *args, **kwargs)
     method.__name__ = fname
     method.__doc__ = fn.__doc__
     return method
@@ -556,8 +603,22 @@ def _method(fn, fname, argname):
 
 Tensor.__matmul__ = _matmul_operator
 Tensor.__rmatmul__ = _rmatmul_operator
-Tensor.mm = _method(mm, "mm", "mat2")
-Tensor.matmul = _method(matmul, "matmul", "other")
+
+
+def _mm_method(self, mat2, *, out=None):
+    if not isinstance(mat2, Tensor):
+        raise _not_tensor("mm", "mat2", 1, mat2)
+    return mm(self, mat2) if out is None else mm(self, mat2, out=out)
+
+
+def _matmul_method(self, other, *, out=None):
+    if not isinstance(other, Tensor):
+        raise _not_tensor("matmul", "other", 1, other)
+    return matmul(self, other) if out is None else matmul(self, other, out=out)
+
+
+Tensor.mm = _mm_method
+Tensor.matmul = _matmul_method
 Tensor.bmm = _method(bmm, "bmm", "mat2")
 Tensor.mv = _method(mv, "mv", "vec")
 Tensor.dot = _method(dot, "dot", "tensor")

@@ -75,15 +75,28 @@ class LogSoftmax(Op):
         return (g - ctx.out.exp() * g.sum(ctx.dim, keepdim=True),)
 
 
-def softmax(input, dim, dtype=None):
+_MISSING = object()
+
+
+def _check_dim(name, dim):
+    if dim is _MISSING:
+        raise TypeError(f'{name}() missing 1 required positional arguments: "dim"')
+    if not isinstance(dim, int):
+        raise TypeError(f"{name}(): argument 'dim' (position 2) must be int, not "
+                        f"{type(dim).__name__}")
+
+
+def softmax(input, dim=_MISSING, dtype=None):
     """exp(input) / sum(exp(input), dim): probabilities along dim."""
     check_tensor("softmax", input)
+    _check_dim("softmax", dim)
     return Softmax.apply(input, dim=dim, dtype=dtype)
 
 
-def log_softmax(input, dim, dtype=None):
+def log_softmax(input, dim=_MISSING, dtype=None):
     """input - logsumexp(input, dim), computed stably."""
     check_tensor("log_softmax", input)
+    _check_dim("log_softmax", dim)
     return LogSoftmax.apply(input, dim=dim, dtype=dtype)
 
 

@@ -16,10 +16,11 @@ import numpy as np
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap
 from ..autograd.function import FLOAT, SAME
-from ._inplace import apply_inplace
-from ._pw import (F16, F32, FAST_FLOAT, FAST_NUM, NUMBER, TENSOR_OR_NUMBER, NotImplementedGrad,
-                  Pointwise, binary_method, check_operand, check_tensor, fma, inplace_method,
-                  not_implemented, write_out)
+from ._pw import (F16, F32, FAST_FLOAT, FAST_NUM, NUMBER, TENSOR_OR_NUMBER, TENSOR_OR_NUMBER_SIGS,
+                  NotImplementedGrad, Pointwise, binary_method, check_int_scalar, check_operand, check_tensor, fma,
+                  check_cast, inplace, inplace_from, inplace_method, invalid_combination,
+                  not_implemented,
+                  write_out)
 from .ternary import where
 from .unary import reciprocal
 
@@ -40,6 +41,15 @@ def _dtype_of(a, b):
 
 def _is_pyscalar(x):
     return x.__class__ in (float, int)
+
+
+def _f32(x, scalar_as_is=False):
+    """A float16 operand widened to float32.  A Python scalar is first rounded to float16
+    (torch wraps it as a tensor of the op's dtype) — except the second operand of mul/div,
+    which torch's kernels take at float32 precision directly (``scalar_as_is``)."""
+    if x.__class__ is np.ndarray:
+        return x.astype(F32)
+    return np.float32(x) if scalar_as_is else np.float32(np.float16(x))
 
 
 def _check_zero(b, kernel=None):
@@ -107,9 +117,16 @@ def _check_sub(a, b):
 class Sub(Pointwise):
     name = "SubBackward0"
 
+    @staticmethod
+    def check_operands(a, b, *rest):
+        for x in (a, b):
+            if x.__class__ is int:
+                check_int_scalar(x)          # torch converts the scalar before its bool check
+        _check_sub(a, b)
+
     @classmethod
     def apply(cls, a, b, **params):
-        _check_sub(a, b)
+        cls.check_operands(a, b)
         return super().apply(a, b, **params)
 
     @staticmethod
@@ -159,7 +176,7 @@ class Mul(Pointwise):
     @staticmethod
     def backward(ctx, g):
         x, y = ctx.inputs
-        return g * y, (g * x if isinstance(y, Tensor) else None)
+        return g * y, g * x
 
 
 class Div(Pointwise):
@@ -187,8 +204,8 @@ def _floor_div(a, b):
         return np.floor_divide(a, b)
     if k == "f":
         return np.floor_divide(a, b) if dt != F16 else \
-            np.floor_divide(a.astype(F32), np.asarray(b, F32)).astype(F16)
-    raise not_implemented("div_floor_cpu", dt)
+            np.floor_divide(_f32(a), _f32(b, True)).astype(F16)
+    raise not_implemented("div_floor_cpu", dt, a, b)
 
 
 def _trunc_div(a, b):
@@ -202,9 +219,9 @@ def _trunc_div(a, b):
         return q + fix.astype(dt) if fix.any() else q
     if k == "f":
         if dt == F16:
-            return np.trunc(a.astype(F32) / np.asarray(b, F32)).astype(F16)
+            return np.trunc(_f32(a) / _f32(b, True)).astype(F16)
         return np.trunc(np.true_divide(a, b))
-    raise not_implemented("div_trunc_cpu", dt)
+    raise not_implemented("div_trunc_cpu", dt, a, b)
 
 
 class DivFloor(Pointwise):
@@ -244,7 +261,7 @@ def _remainder_kernel(a, b):
         _check_zero(b)
         return np.remainder(a, b)
     if k != "f":
-        raise not_implemented("remainder_cpu", dt)
+        raise not_implemented("remainder_cpu", dt, a, b)
     r = np.remainder(a, b)
     # NumPy gives a zero remainder the divisor's sign; torch keeps fmod's (the dividend's)
     z = r == 0
@@ -259,7 +276,7 @@ def _fmod_kernel(a, b):
     if k in "iu":
         _check_zero(b)
     elif k != "f":
-        raise not_implemented("fmod_cpu", dt)
+        raise not_implemented("fmod_cpu", dt, a, b)
     return np.fmod(a, b)
 
 
@@ -328,46 +345,78 @@ def _int_pow(a, b):
 
 
 def _float_pow(a, e):
-    """Float power; integral and half-integral scalar exponents are computed the way torch
-    computes them (by multiplication and sqrt), so results match it bit for bit."""
-    if e.__class__ in (float, int):
-        if e == 2:
-            return a * a
-        if e == 3:
-            return a * a * a
-        if e == 1:
-            return a.copy()
-        if e == -1:
-            return np.reciprocal(a)
-        if e == -2:
-            return np.reciprocal(a * a)
-        if e == 0.5:
-            return np.sqrt(a)
-        if e == 0:
-            return np.ones_like(a)
+    """Float power by a Number exponent, computed as torch does for the exponents it
+    special-cases (multiplication, sqrt, rsqrt), so values and special cases match."""
+    if e == 2:
+        return a * a
+    if e == 3:
+        return a * a * a
+    if e == 1:
+        return a.copy()
+    if e == -1:
+        return np.reciprocal(a)
+    if e == -2:
+        return np.reciprocal(a * a)
+    if e == 0.5:
+        return np.sqrt(a)
+    if e == -0.5:
+        return np.reciprocal(np.sqrt(a))
+    if e == 0:
+        return np.ones_like(a)
     return np.power(a, e)
 
 
-def _pow_kernel(a, b):
+def _pow_kernel(a, b, number_exponent=False):
+    """a ** b in the promoted dtype; ``number_exponent``: b was a Python number."""
     dt = _dtype_of(a, b)
     k = dt.kind
     if k in "iu":
         return _int_pow(a, b)
     if k == "b":
-        raise not_implemented("pow", dt)
-    if dt == F16:
-        return _float_pow(a.astype(F32), b if not isinstance(b, np.ndarray) else b.astype(F32)
-                          ).astype(F16) if isinstance(a, np.ndarray) else \
-            np.power(np.float32(a), b.astype(F32)).astype(F16)
-    if isinstance(a, np.ndarray):
-        return _float_pow(a, b)
-    return np.power(a, b)
+        raise not_implemented("pow", dt, a, b)
+    f16 = dt == F16
+    if f16:
+        a = _f32(a)
+        b = b.astype(F32) if isinstance(b, np.ndarray) else b
+    if number_exponent:
+        r = _float_pow(a, b)
+    else:
+        r = np.power(a, b)
+        if isinstance(b, np.ndarray) and b.size == 1 and b.reshape(-1)[0] == 0.5:
+            # NumPy computes x ** 0.5 as sqrt(x) when the exponent is a single element;
+            # torch follows C's pow for tensor exponents: (-inf) ** 0.5 = inf, (-0) ** 0.5 = +0
+            r = np.where(a == -np.inf, np.inf, r + 0.0)
+    return r.astype(F16) if f16 else r
+
+
+_CPP_NAMES = {D.uint8: "uint8_t", D.int8: "int8_t", D.int16: "int16_t", D.int32: "int",
+              D.int64: "int64_t", D.float16: "c10::Half"}
 
 
 def _check_int_exponent(base, exponent):
-    if (exponent.__class__ is int or isinstance(exponent, np.integer)) and exponent < 0 and (
-            base.dtype.category <= D.INT):
+    """torch's checks of a Number exponent against the result dtype."""
+    if isinstance(exponent, Tensor) or not isinstance(exponent, (int, float, np.number)):
+        return
+    if exponent.__class__ is int:
+        check_int_scalar(exponent)
+    dt = D.result_type_of((base, exponent))
+    integral = isinstance(exponent, (int, np.integer)) and not isinstance(exponent, bool)
+    if dt.category == D.INT and integral and exponent < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
+    if dt not in _CPP_NAMES or isinstance(exponent, bool) or not math.isfinite(exponent):
+        return
+    if dt.category == D.INT and integral and exponent > np.iinfo(np.int64).max:
+        name = "int64_t"
+    elif dt.category == D.INT:
+        info = np.iinfo(dt.np)
+        if not integral or info.min <= exponent <= info.max:
+            return
+        name = _CPP_NAMES[dt]
+    elif math.isfinite(float(np.float16(exponent))):
+        return
+    else:
+        name = "c10::Half"
+    raise RuntimeError(f"value cannot be converted to type {name} without overflow")
 
 
 class Pow(Pointwise):
@@ -377,7 +426,7 @@ class Pow(Pointwise):
 
     @staticmethod
     def forward(ctx, a, e):
-        return _pow_kernel(a, e)
+        return _pow_kernel(a, e, number_exponent=True)
 
     @staticmethod
     def backward(ctx, g):
@@ -454,7 +503,7 @@ class Atan2(Pointwise):
     @staticmethod
     def forward(ctx, a, b):
         if a.dtype.kind == "c":
-            raise not_implemented("atan2_cpu", a.dtype)
+            raise not_implemented("atan2_cpu", a.dtype, a, b)
         return np.arctan2(a, b) if a.dtype != F16 else np.arctan2(
             a.astype(F32), b.astype(F32)).astype(F16)
 
@@ -466,13 +515,16 @@ class Atan2(Pointwise):
 
 
 # ---------------------------------------------------------------- public functions
+def _operands(fname, input, other):
+    """These functions take a Tensor or a Number on either side (torch.sub(2, t), and even
+    torch.add(2, 3), which is tensor(5))."""
+    check_operand(fname, input, "input", 1)
+    check_operand(fname, other)
+
+
 def add(input, other, *, alpha=1, out=None):
     """input + alpha * other."""
-    if input.__class__ is not Tensor:
-        if not isinstance(input, Tensor):
-            check_operand("add", input, "input", 1)
-            input, other = other, input        # torch.add(2, t): addition commutes
-    check_operand("add", other)
+    _operands("add", input, other)
     r = Add.apply(input, other) if alpha.__class__ is int and alpha == 1 else \
         Add.apply(input, other, alpha=alpha)
     return r if out is None else write_out(out, r)
@@ -480,8 +532,7 @@ def add(input, other, *, alpha=1, out=None):
 
 def sub(input, other, *, alpha=1, out=None):
     """input - alpha * other."""
-    check_tensor("sub", input)
-    check_operand("sub", other)
+    _operands("sub", input, other)
     r = Sub.apply(input, other) if alpha.__class__ is int and alpha == 1 else \
         Sub.apply(input, other, alpha=alpha)
     return r if out is None else write_out(out, r)
@@ -489,18 +540,17 @@ def sub(input, other, *, alpha=1, out=None):
 
 def rsub(input, other, *, alpha=1):
     """other - alpha * input."""
-    check_tensor("rsub", input)
-    check_operand("rsub", other)
+    if not isinstance(input, Tensor) or not isinstance(other, TENSOR_OR_NUMBER):
+        raise invalid_combination("rsub", (input, other), (
+            "Tensor input, Tensor other, *, Number alpha = 1",
+            "Tensor input, Number other, Number alpha = 1"))
     op = Rsub if isinstance(other, Tensor) else RsubScalar
     return op.apply(input, other, alpha=alpha)
 
 
 def mul(input, other, *, out=None):
     """input * other."""
-    if not isinstance(input, Tensor):
-        check_operand("mul", input, "input", 1)
-        input, other = other, input
-    check_operand("mul", other)
+    _operands("mul", input, other)
     r = Mul.apply(input, other)
     return r if out is None else write_out(out, r)
 
@@ -510,8 +560,7 @@ _ROUNDING = {None: Div, "trunc": DivTrunc, "floor": DivFloor}
 
 def div(input, other, *, rounding_mode=None, out=None):
     """input / other, optionally rounded ('trunc' or 'floor')."""
-    check_tensor("div", input)
-    check_operand("div", other)
+    _operands("div", input, other)
     op = _ROUNDING.get(rounding_mode) if rounding_mode.__class__ in (str, type(None)) else None
     if op is None:
         raise RuntimeError("div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
@@ -527,28 +576,25 @@ def true_divide(dividend, divisor, *, out=None):
 
 def floor_divide(input, other, *, out=None):
     """input // other (rounded toward -inf)."""
-    if not isinstance(input, Tensor):
-        check_operand("floor_divide", input, "input", 1)
-    check_operand("floor_divide", other)
+    _operands("floor_divide", input, other)
     r = FloorDivide.apply(input, other)
     return r if out is None else write_out(out, r)
 
 
 def remainder(input, other, *, out=None):
     """Python's modulus: the result has the sign of other."""
+    _operands("remainder", input, other)
     if not isinstance(input, Tensor):
-        check_operand("remainder", input, "input", 1)
         r = RemainderScalarSelf.apply(input, other)
     else:
-        check_operand("remainder", other)
         r = (RemainderTensor if isinstance(other, Tensor) else Remainder).apply(input, other)
     return r if out is None else write_out(out, r)
 
 
 def fmod(input, other, *, out=None):
     """C's fmod: the result has the sign of input."""
-    check_tensor("fmod", input)
-    check_operand("fmod", other)
+    if not isinstance(input, Tensor) or not isinstance(other, TENSOR_OR_NUMBER):
+        raise invalid_combination("fmod", (input, other), TENSOR_OR_NUMBER_SIGS)
     r = (FmodTensor if isinstance(other, Tensor) else Fmod).apply(input, other)
     return r if out is None else write_out(out, r)
 
@@ -559,6 +605,9 @@ def pow(input, exponent, *, out=None):
         check_operand("pow", exponent, "exponent", 2)
         if isinstance(exponent, Tensor):
             r = PowTensor.apply(input, exponent)
+        elif input.dtype is D.bool_ and exponent.__class__ is bool:
+            # torch short-cuts the exponents True (copy) and False (ones) of a bool tensor
+            r = _wrap(input._a.copy() if exponent else np.ones_like(input._a), D.bool_)
         else:
             _check_int_exponent(input, exponent)
             r = Pow.apply(input, exponent)
@@ -639,10 +688,9 @@ def _pow_method(self, exponent):
 
 
 def _pow_(self, exponent):
-    if isinstance(exponent, Tensor):
-        return apply_inplace(PowTensor, self, exponent)
-    _check_int_exponent(self, exponent)
-    return apply_inplace(Pow, self, exponent)
+    if not isinstance(exponent, TENSOR_OR_NUMBER):
+        return NotImplemented
+    return _pow_inplace(self, exponent)
 
 
 def _div_(self, other, *, rounding_mode=None):
@@ -651,7 +699,7 @@ def _div_(self, other, *, rounding_mode=None):
     op = _ROUNDING.get(rounding_mode) if isinstance(rounding_mode, str) else None
     if op is None:
         div(self, other, rounding_mode=rounding_mode)      # raises torch's message
-    return apply_inplace(op, self, other)
+    return inplace(op, self, other)
 
 
 def _rfloordiv(self, other):
@@ -675,23 +723,23 @@ def _mod(self, other):
 def _imod(self, other):
     if not isinstance(other, TENSOR_OR_NUMBER):
         return NotImplemented
-    return apply_inplace(RemainderTensor if isinstance(other, Tensor) else Remainder, self, other)
+    return inplace(RemainderTensor if isinstance(other, Tensor) else Remainder, self, other)
 
 
 def _fmod_(self, other):
-    return apply_inplace(FmodTensor if isinstance(other, Tensor) else Fmod, self, other)
+    return inplace(FmodTensor if isinstance(other, Tensor) else Fmod, self, other)
 
 
 def _add_(self, other, *, alpha=1):
     if alpha.__class__ is int and alpha == 1:
         return _iadd(self, other)
-    return apply_inplace(Add, self, other, alpha=alpha)
+    return inplace(Add, self, other, alpha=alpha)
 
 
 def _sub_(self, other, *, alpha=1):
     if alpha.__class__ is int and alpha == 1:
         return _isub(self, other)
-    return apply_inplace(Sub, self, other, alpha=alpha)
+    return inplace(Sub, self, other, alpha=alpha)
 
 
 def _rsub_method(self, other):
@@ -703,7 +751,7 @@ def _rsub_method(self, other):
 
 
 def _neg_(self):
-    return apply_inplace(Neg, self)
+    return inplace(Neg, self)
 
 
 _iadd = inplace_method(Add, np.add, _NO_BOOL, _SCALAR_F16)
@@ -748,7 +796,7 @@ Tensor.pow = pow
 Tensor.neg = Tensor.negative = neg
 Tensor.positive = positive
 Tensor.square = square
-Tensor.square_ = lambda self: apply_inplace(Pow, self, 2)
+Tensor.square_ = lambda self: inplace(Pow, self, 2)
 Tensor.atan2 = Tensor.arctan2 = atan2
 Tensor.add_ = _add_
 Tensor.sub_ = Tensor.subtract_ = _sub_
@@ -758,9 +806,20 @@ Tensor.true_divide_ = lambda self, other: _idiv(self, other)
 Tensor.floor_divide_ = lambda self, other: _ifloordiv(self, other)
 Tensor.remainder_ = lambda self, other: _imod(self, other)
 Tensor.fmod_ = _fmod_
+def _pow_checks(self, exponent):
+    _check_int_exponent(self, exponent)
+    check_cast(self, (self, exponent))
+
+
+_pow_inplace = inplace_from(pow, _pow_checks)
 Tensor.pow_ = _pow_
 Tensor.neg_ = Tensor.negative_ = _neg_
-Tensor.atan2_ = Tensor.arctan2_ = lambda self, other: apply_inplace(Atan2, self, other)
+def _atan2_(self, other):
+    check_tensor("atan2_", other, "other", 1)
+    return inplace(Atan2, self, other)
+
+
+Tensor.atan2_ = Tensor.arctan2_ = _atan2_
 
 __all__ = ["add", "sub", "subtract", "rsub", "mul", "multiply", "div", "divide", "true_divide",
            "floor_divide", "remainder", "fmod", "pow", "square", "neg", "negative", "positive",

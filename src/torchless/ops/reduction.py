@@ -1,8 +1,9 @@
-"""Reductions: sum, mean, prod, amax/amin, max/min, argmax/argmin, all/any, count_nonzero,
-logsumexp — forward (NumPy) and backward (Tensor ops) side by side.
+"""Reductions: sum, nansum, mean, prod, all/any, count_nonzero, logsumexp — forward (NumPy)
+and backward (Tensor ops) side by side.
 
-Also the pieces the other reduction-like modules (statistics, scan, sorting) share: dim
-normalisation (``reduce_dims``), torch.return_types, and ``out=`` handling.
+Also what the other reduction-like modules (extrema, statistics, scan, sorting) share: dim
+normalisation (``reduce_dims``), gradient shaping (``expand_back``, ``PutAlong``),
+torch.return_types, and ``out=`` handling.
 """
 from __future__ import annotations
 
@@ -18,11 +19,10 @@ from ..autograd.grad_mode import ENABLED
 _add = np.add.reduce
 _mul = np.multiply.reduce
 _max = np.maximum.reduce
-_min = np.minimum.reduce
-_I64 = np.dtype(np.int64)
 _F32 = np.dtype(np.float32)
 _F16 = np.dtype(np.float16)
 _FLOAT = D.FLOAT
+_HALF = D.float16
 
 
 # ---------------------------------------------------------------- shared helpers
@@ -90,7 +90,7 @@ def unsqueeze_back(ctx, g):
 
 def constant(a):
     """A tensor around a NumPy array computed in backward that carries no gradient."""
-    return _wrap(np.ascontiguousarray(a))
+    return _wrap(np.asarray(a, order="C"))
 
 
 def check_empty(name, a, dims):
@@ -253,11 +253,14 @@ class Sum(Op):
 
 
 def sum(input, dim=None, keepdim=False, *, dtype=None, out=None) -> Tensor:
-    """Sum of input over dim (all dims when None); bool and integer inputs sum to int64."""
+    """Sum of input over dim (all when None); bool and integer inputs sum to int64."""
     d = input.dtype
-    if dim is None and dtype is None and out is None and not keepdim and (
-            not input.requires_grad or not ENABLED[0]) and d.category == _FLOAT and d.np != _F16:
-        return _wrap(_add(input._a, None), d)       # the short path: float, no dim, no graph
+    if dtype is None and out is None and d.category == _FLOAT and d is not _HALF and (
+            not input.requires_grad or not ENABLED[0]):
+        # the short path: float, no graph
+        if dim is None and not keepdim:
+            return _wrap(_add(input._a, None), d)
+        return _wrap(_add(input._a, reduce_dims(dim, input._a.ndim), None, None, keepdim), d)
     dims = reduce_dims(dim, input._a.ndim)
     dtype = dtype or (out.dtype if out is not None else None)   # out= sets the compute dtype
     rd = dtype or (D.int64 if d.category < _FLOAT else d)
@@ -315,7 +318,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, _name=None) ->
     """Mean of input over dim; input (or dtype) must be floating point or complex."""
     d = input.dtype
     if dim is None and dtype is None and out is None and not keepdim and (
-            not input.requires_grad or not ENABLED[0]) and d.category == _FLOAT and d.np != _F16:
+            not input.requires_grad or not ENABLED[0]) and d.category == _FLOAT and d is not _HALF:
         a = input._a
         return _wrap(_add(a, None) / d.np.type(a.size), d)
     if dtype is not None and dtype.category < _FLOAT:
@@ -384,176 +387,6 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, out=None) -> Tensor:
     if r.dtype is not rd:
         r = _wrap(r._a.astype(rd.np), rd)
     return r if out is None else write_out(out, r, "prod")
-
-
-# ---------------------------------------------------------------- max, min, amax, amin
-def _no_complex(name, d):
-    if d.category == D.COMPLEX:
-        raise NotImplementedError(f'"{name}" not implemented for \'{d.type_name}\'')
-
-
-class Amax(Op):
-    """amax/amin and full max()/min(): the gradient is shared evenly between tied extremes."""
-
-    name = "AmaxBackward0"
-    kind = NONE
-    save_output = True
-
-    @staticmethod
-    def forward(ctx, a, dims=None, keepdim=False, largest=True, name="AmaxBackward0", nan_ties=False):
-        ctx.dims, ctx.keepdim, ctx.shape, ctx.name = dims, keepdim, a.shape, name
-        ctx.nan_ties = nan_ties
-        return (_max if largest else _min)(a, dims, None, None, keepdim)
-
-    @staticmethod
-    def backward(ctx, g):
-        a = ctx.inputs[0]._a
-        o = unsqueeze_back(ctx, ctx.out)._a
-        mask = a == o
-        if ctx.nan_ties:
-            # full max()/min() count NaN as equal to a NaN result (amax's gradient is NaN there)
-            mask |= np.isnan(a) & np.isnan(o)
-        w = mask / _add(mask, ctx.dims, a.dtype, None, True)
-        return (unsqueeze_back(ctx, g) * constant(w),)
-
-
-def amax(input, dim=(), keepdim=False, *, out=None) -> Tensor:
-    """Maximum over dim (all when empty); ties share the gradient."""
-    return _amax(input, dim, keepdim, out, True, "amax", "AmaxBackward0")
-
-
-def amin(input, dim=(), keepdim=False, *, out=None) -> Tensor:
-    """Minimum over dim (all when empty); ties share the gradient."""
-    return _amax(input, dim, keepdim, out, False, "amin", "AminBackward0")
-
-
-def _amax(input, dim, keepdim, out, largest, fname, gname):
-    a = input._a
-    _no_complex("max_values_cpu" if largest else "min_values_cpu", input.dtype)
-    dims = reduce_dims(dim, a.ndim)
-    check_empty(fname, a, dims)
-    r = Amax.apply(input, dims=dims, keepdim=keepdim, largest=largest, name=gname)
-    if out is not None:
-        if out.dtype is not input.dtype:
-            raise RuntimeError(
-                f"Expected the dtype for input and out to match, but got {input.dtype.type_name} "
-                f"for input's dtype and {out.dtype.type_name} for out's dtype.")
-        return write_out(out, r, fname)
-    return r
-
-
-class MaxDim(Op):
-    """max(dim)/min(dim): values and the index of the first extreme; the gradient goes there."""
-
-    name = "MaxBackward0"
-    kind = NONE
-
-    @staticmethod
-    def forward(ctx, a, dim=0, keepdim=False, largest=True):
-        ctx.dims, ctx.keepdim, ctx.shape = (dim,), keepdim, a.shape
-        ctx.non_differentiable = (1,)
-        if not largest:
-            ctx.name = "MinBackward0"
-        if a.ndim == 0:
-            ctx.idx = idx = np.zeros((), np.int64)
-            return a.copy(), idx
-        idx = (np.argmax if largest else np.argmin)(a, dim, keepdims=True)
-        ctx.idx = idx
-        vals = np.take_along_axis(a, idx, dim)
-        if not keepdim:
-            idx, vals = idx.squeeze(dim), vals.squeeze(dim)
-        return vals, idx
-
-    @staticmethod
-    def backward(ctx, g, _gi=None):
-        return (PutAlong.apply(g, idx=ctx.idx, dim=ctx.dims[0], shape=ctx.shape),)
-
-
-def _max_min(input, dim, keepdim, out, largest):
-    name = "max" if largest else "min"
-    if isinstance(dim, Tensor):
-        other = dim                # torch.max(input, other) is the elementwise maximum
-        return getattr(input, "maximum" if largest else "minimum")(other)
-    a = input._a
-    if dim is None:
-        _no_complex(name + "_all", input.dtype)
-        check_empty(name, a, None)
-        r = Amax.apply(input, dims=None, keepdim=False, largest=largest,
-                       name="MaxBackward1" if largest else "MinBackward1", nan_ties=True)
-        return r if out is None else write_out(out, r, name)
-    if isinstance(dim, (tuple, list)) or isinstance(dim, (float, complex)):
-        raise TypeError(f"{name}() received an invalid combination of arguments - got "
-                        f"({type(dim).__name__}), but expected one of:\n * ()\n * (Tensor other)\n"
-                        " * (int dim, bool keepdim = False)\n")
-    _no_complex(name, input.dtype)
-    d = wrap_dim(dim, a.ndim)
-    if a.ndim:
-        check_empty(name, a, (d,))
-    v, i = MaxDim.apply(input, dim=d, keepdim=keepdim, largest=largest)
-    r = getattr(return_types, name)((v, i))
-    if out is not None:
-        if out[1].dtype is not D.int64:
-            raise RuntimeError(f"Expected out tensor to have dtype long int, but got "
-                               f"{'int' if out[1].dtype is D.int32 else out[1].dtype.type_name} instead")
-        write_out(out, r, name)
-        return getattr(return_types, name)(tuple(out))
-    return r
-
-
-def max(input, dim=None, keepdim=False, *, out=None, other=None):
-    """max(input) -> 0-dim tensor; max(input, dim, keepdim) -> (values, indices); max(input, other)."""
-    return _max_min(input, other if other is not None else dim, keepdim, out, True)
-
-
-def min(input, dim=None, keepdim=False, *, out=None, other=None):
-    """min(input) -> 0-dim tensor; min(input, dim, keepdim) -> (values, indices); min(input, other)."""
-    return _max_min(input, other if other is not None else dim, keepdim, out, False)
-
-
-def aminmax(input, *, dim=None, keepdim=False, out=None):
-    """(min, max) over dim (all when None)."""
-    d = () if dim is None else dim
-    r = return_types.aminmax((_amax(input, d, keepdim, None, False, "aminmax", "AminmaxBackward0"),
-                              _amax(input, d, keepdim, None, True, "aminmax", "AminmaxBackward0")))
-    if out is not None:
-        write_out(out, r, "aminmax")
-        return return_types.aminmax(tuple(out))
-    return r
-
-
-def _argmax(input, dim, keepdim, out, largest):
-    name = "argmax" if largest else "argmin"
-    d = input.dtype
-    if d is D.bool_ or d.category == D.COMPLEX:
-        raise RuntimeError(f"{name}(): does not support {'bool' if d is D.bool_ else 'complex'} input")
-    a = input._a
-    f = np.argmax if largest else np.argmin
-    if dim is None:
-        if not a.size:
-            raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
-        r = np.asarray(f(a), np.int64)
-        if keepdim:
-            r = r.reshape((1,) * a.ndim)
-    else:
-        k = one_dim(dim, a.ndim, name)
-        if a.ndim == 0:
-            r = np.zeros((), np.int64)
-        else:
-            if a.shape[k] == 0:
-                raise IndexError(f"{name}(): Expected reduction dim {k} to have non-zero size.")
-            r = f(a, k, keepdims=keepdim)
-    r = _wrap(r, D.int64)
-    return r if out is None else write_out(out, r, name)
-
-
-def argmax(input, dim=None, keepdim=False, *, out=None) -> Tensor:
-    """Index of the first maximum over dim (of the flattened input when None)."""
-    return _argmax(input, dim, keepdim, out, True)
-
-
-def argmin(input, dim=None, keepdim=False, *, out=None) -> Tensor:
-    """Index of the first minimum over dim (of the flattened input when None)."""
-    return _argmax(input, dim, keepdim, out, False)
 
 
 # ---------------------------------------------------------------- all, any, count_nonzero
@@ -638,18 +471,11 @@ Tensor.sum = sum
 Tensor.nansum = nansum
 Tensor.mean = mean
 Tensor.prod = prod
-Tensor.amax = amax
-Tensor.amin = amin
-Tensor.max = max
-Tensor.min = min
-Tensor.aminmax = aminmax
-Tensor.argmax = argmax
-Tensor.argmin = argmin
 Tensor.all = all
 Tensor.any = any
 Tensor.count_nonzero = count_nonzero
 Tensor.logsumexp = logsumexp
 
-__all__ = ["sum", "nansum", "mean", "prod", "amax", "amin", "max", "min", "aminmax", "argmax",
-           "argmin", "all", "any", "count_nonzero", "logsumexp", "return_types"]
+__all__ = ["sum", "nansum", "mean", "prod", "all", "any", "count_nonzero", "logsumexp",
+           "return_types"]
 

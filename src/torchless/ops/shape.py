@@ -158,6 +158,15 @@ class Expand(Op):
         return (g,)
 
 
+def _only_minus_one(shape):
+    if shape.__class__ is int:
+        return shape >= -1
+    for k in shape:
+        if k < -1:
+            return False
+    return True
+
+
 def _tracked(t):
     return t.requires_grad and ENABLED[0]
 
@@ -177,7 +186,10 @@ def view(self, *shape):
                         "one of:\n * (torch.dtype dtype)\n * (tuple of ints size)\n")
     if not (self.requires_grad and ENABLED[0]) and _fast_ok(a):
         try:
-            return _wrap(a.reshape(shape), self.dtype)
+            r = a.reshape(shape)
+            # NumPy takes any negative size as the one to infer; torch only -1
+            if r.shape == shape or _only_minus_one(shape):
+                return _wrap(r, self.dtype)
         except (TypeError, ValueError):
             pass  # torch's message below
     return _view(self, shape, None)
@@ -241,7 +253,10 @@ def reshape(self, *shape):
         raise TypeError("reshape() missing 1 required positional arguments: \"shape\"")
     if not (self.requires_grad and ENABLED[0]) and _fast_ok(a):
         try:
-            return _wrap(a.reshape(shape), self.dtype)
+            r = a.reshape(shape)
+            # NumPy takes any negative size as the one to infer; torch only -1
+            if r.shape == shape or _only_minus_one(shape):
+                return _wrap(r, self.dtype)
         except (TypeError, ValueError):
             pass
     return _reshape(self, shape)

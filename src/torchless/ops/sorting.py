@@ -12,9 +12,11 @@ import numpy as np
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, wrap_dim
 from ..autograd.function import NONE, Op
+from ..autograd.grad_mode import ENABLED
 from . import _stdsort
 from .conversion import copy_array
-from .reduction import Amax, PutAlong, check_empty, one_dim, return_types, write_out
+from .extrema import Amax
+from .reduction import PutAlong, check_empty, one_dim, return_types, write_out
 
 _RADIX_MIN = 32768      # torch sorts 1-D integer tensors this long with a stable radix sort
 _INSERTION_MAX = 16     # up to this length the introsort is a (stable) insertion sort
@@ -22,29 +24,45 @@ _I64 = np.dtype(np.int64)
 
 
 # ---------------------------------------------------------------- helpers
+# Every op works on "rows": the input with the op's dim moved last, as a 2-D (m, n) array.
 def _rows(a, dim):
     """a with dim moved last, as a 2-D (rows, n) array (a copy only when needed)."""
     if not a.ndim:
         return a.reshape(1, 1)
-    b = np.moveaxis(a, dim, -1)
-    return b.reshape(int(np.prod(b.shape[:-1])), b.shape[-1])
+    if dim != a.ndim - 1:
+        a = np.moveaxis(a, dim, -1)
+    return a.reshape(a.size // a.shape[-1] if a.shape[-1] else int(np.prod(a.shape[:-1])),
+                     a.shape[-1])
 
 
-def _unrows(r, a, dim, n):
-    """Undo _rows for a result with n entries along dim."""
-    if not a.ndim:
-        return r.reshape(())
-    shape = list(np.moveaxis(a, dim, -1).shape)
-    shape[-1] = n
-    return np.moveaxis(r.reshape(shape), -1, dim)
+def _unrows(r, a, dim):
+    """Undo _rows: r (m, k) back to a's layout of dims, k entries along dim (a view)."""
+    shape = a.shape[:dim] + a.shape[dim + 1:] + (r.shape[1],)
+    r = r.reshape(shape)
+    return r if dim == a.ndim - 1 else np.moveaxis(r, -1, dim)
 
 
-def _same(s):
-    """Adjacent equal entries along the last axis of sorted values (NaNs count as equal)."""
+def _take(rows, idx):
+    """rows[i, idx[i, j]] for every i, j."""
+    m, n = rows.shape
+    if not idx.size:
+        return np.empty(idx.shape, rows.dtype)
+    if m == 1:
+        return rows[0].take(idx)
+    return rows.take(idx + np.arange(0, m * n, n)[:, None])
+
+
+def _tied_rows(s):
+    """Which rows of sorted values s hold two equal neighbours (NaNs count as equal), or None
+    when none does."""
     eq = s[:, 1:] == s[:, :-1]
     if s.dtype.kind == "f":
-        eq |= np.isnan(s[:, 1:]) & np.isnan(s[:, :-1])
-    return eq
+        nan = np.isnan(s)
+        if nan.any():
+            eq |= nan[:, 1:] & nan[:, :-1]
+    if not eq.any():
+        return None
+    return eq.any(1)
 
 
 def _stable_order(rows, descending):
@@ -68,56 +86,73 @@ def _like(a, npd):
 
 
 class _Select(Op):
-    """Values picked by index along one dim (sort, topk, kthvalue, median(dim), mode)."""
+    """Values picked by index along one dim (sort, topk, kthvalue, median(dim), mode); the
+    gradient goes back to the picked positions."""
 
     name = "SortBackward0"
     kind = NONE
 
     @staticmethod
-    def forward(ctx, a, idx=None, dim=0, keepdim=True, name="SortBackward0"):
-        ctx.idx, ctx.dim, ctx.shape, ctx.name = idx, dim, a.shape, name
+    def forward(ctx, a, vals=None, idx=None, idx_k=None, dim=0, name="SortBackward0"):
+        ctx.idx, ctx.dim, ctx.shape, ctx.name = idx_k, dim, a.shape, name
         ctx.non_differentiable = (1,)
-        if not a.ndim:
-            return a.copy(), np.zeros((), np.int64)
-        vals = np.take_along_axis(a, idx, dim)
-        if name == "SortBackward0":
-            v, i = _like(a, a.dtype), _like(a, _I64)
-            v[...], i[...] = vals, idx
-            return v, i
-        if not keepdim:
-            return np.ascontiguousarray(vals.squeeze(dim)), np.ascontiguousarray(idx.squeeze(dim))
-        return vals.copy(), idx.copy()      # fresh arrays: torch's strides for the size-1 dim
+        return vals, idx
 
     @staticmethod
     def backward(ctx, g, _gi=None):
+        if ctx.idx is None:         # a 0-dim input picks itself
+            return (g,)
         return (PutAlong.apply(g, idx=ctx.idx, dim=ctx.dim, shape=ctx.shape),)
 
 
-def _select(input, idx, dim, keepdim, name, kind, out):
-    v, i = _Select.apply(input, idx=idx, dim=dim, keepdim=keepdim, name=name)
-    r = getattr(return_types, kind)((v, i))
+def _select(input, idx_rows, rows, dim, keepdim, name, kind, out, like_input=False):
+    """Wrap picked values and indices (computed on rows) in torch's shape and layout."""
+    a = input._a
+    cls = getattr(return_types, kind)
+    if not a.ndim:
+        vals, idx, idx_k = a.copy(), np.zeros((), np.int64), None
+    elif dim == a.ndim - 1 and a.flags.c_contiguous:
+        # the common case: rows are a's own layout, results are fresh contiguous copies
+        shape = a.shape[:-1] + (idx_rows.shape[1],)
+        idx_k = idx_rows.reshape(shape)
+        out_shape = shape if keepdim or like_input else a.shape[:-1]
+        vals = _take(rows, idx_rows).reshape(out_shape)
+        idx = idx_rows.reshape(out_shape).copy()
+    else:
+        vals = _unrows(_take(rows, idx_rows), a, dim)
+        idx = idx_k = _unrows(idx_rows, a, dim)
+        if like_input:
+            v, i = _like(a, a.dtype), _like(a, _I64)
+            v[...], i[...] = vals, idx
+            vals, idx = v, i
+        else:
+            if not keepdim:
+                vals, idx = vals.squeeze(dim), idx.squeeze(dim)
+            vals, idx = vals.copy(), idx.copy()     # fresh arrays have torch's strides
+    if out is None and not (input.requires_grad and ENABLED[0]):
+        return tuple.__new__(cls, (_wrap(vals, input.dtype), _wrap(idx, D.int64)))
+    r = cls(_Select.apply(input, vals=vals, idx=idx, idx_k=idx_k, dim=dim, name=name))
     if out is not None:
         write_out(out, r, kind)
-        return getattr(return_types, kind)(tuple(out))
+        return cls(tuple(out))
     return r
 
 
 # ---------------------------------------------------------------- sort
-def _sort_order(a, dim, descending, stable):
-    """Indices sorting a along dim exactly as torch's CPU sort does."""
-    rows = _rows(a, dim)
+def _sort_order(a, rows, descending, stable):
+    """Indices sorting each row exactly as torch's CPU sort does."""
     n = rows.shape[1]
     order = _stable_order(rows, descending)
     radix = a.ndim == 1 and a.dtype.kind in "iu" and not descending and n >= _RADIX_MIN
     if not stable and n > _INSERTION_MAX and not radix:
-        tied = _same(np.take_along_axis(rows, order, 1)).any(1)
-        if tied.any():
+        tied = _tied_rows(_take(rows, order))
+        if tied is not None:
             # ties: the unstable introsort decides where equal elements go
             K = _stdsort.ranks(rows[tied], descending)
             P = np.broadcast_to(np.arange(n), K.shape).copy()
             _stdsort.introsort(K, P)
             order[tied] = P
-    return _unrows(order, a, dim, n)
+    return order
 
 
 def sort(input, dim=-1, descending=False, *, stable=False, out=None):
@@ -125,8 +160,9 @@ def sort(input, dim=-1, descending=False, *, stable=False, out=None):
     _no_complex(input.dtype, " Sort does not support complex dtypes on CPU")
     a = input._a
     d = wrap_dim(dim, a.ndim)
-    idx = _sort_order(a, d, descending, stable) if a.ndim else None
-    return _select(input, idx, d, True, "SortBackward0", "sort", out)
+    rows = _rows(a, d)
+    idx = _sort_order(a, rows, descending, stable)
+    return _select(input, idx, rows, d, True, "SortBackward0", "sort", out, like_input=True)
 
 
 def argsort(input, dim=-1, descending=False, *, stable=False) -> Tensor:
@@ -137,7 +173,7 @@ def argsort(input, dim=-1, descending=False, *, stable=False) -> Tensor:
     if not a.ndim:
         return _wrap(np.zeros((), np.int64))
     i = _like(a, _I64)
-    i[...] = _sort_order(a, d, descending, stable)
+    i[...] = _unrows(_sort_order(a, _rows(a, d), descending, stable), a, d)
     return _wrap(i)
 
 
@@ -162,8 +198,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
     if k < 0 or k > n:
         raise RuntimeError("selected index k out of range")
     idx = _topk_order(rows, k, largest, sorted)
-    idx = _unrows(idx, a, dim, k) if a.ndim else None
-    return _select(input, idx, dim, True, "TopkBackward0", "topk", out)
+    return _select(input, idx, rows, dim, True, "TopkBackward0", "topk", out)
 
 
 def _topk_order(rows, k, largest, sorted_):
@@ -172,20 +207,20 @@ def _topk_order(rows, k, largest, sorted_):
         return np.zeros((rows.shape[0], 0), np.int64)
     heap = k * 64 <= n      # torch's small-k path: a heap selection, always sorted
     if sorted_ or heap:
-        m = min(k + 1, n)
-        # NumPy orders NaN last, which is "largest"; the best m in torch's order are then the
-        # last m ascending (reversed) or the first m
-        if m < n:
+        m = min(k + 1, n)   # ties among the best k + 1 make the order algorithm-dependent
+        if 4 * m < n:
+            # NumPy orders NaN last, which is "largest": the best m in torch's order are the
+            # last m of an ascending partition (largest) or the first m
             part = np.argpartition(rows, n - m if largest else m - 1, axis=1)
             cand = part[:, n - m:] if largest else part[:, :m]
+            best = _take(cand, _stable_order(_take(rows, cand), largest))
         else:
-            cand = np.broadcast_to(np.arange(n), rows.shape)
-        o = _stable_order(np.take_along_axis(rows, cand, 1), largest)
-        best = np.take_along_axis(cand, o, 1)
-        tied = _same(np.take_along_axis(rows, best, 1)).any(1)
-        idx = best[:, :k].copy()
-        if not tied.any():
+            best = _stable_order(rows, largest)[:, :m]
+        tied = _tied_rows(_take(rows, best))
+        idx = best[:, :k]
+        if tied is None:
             return idx
+        idx = idx.copy()
     else:
         tied = np.ones(rows.shape[0], bool)
         idx = np.empty((rows.shape[0], k), np.int64)
@@ -198,6 +233,8 @@ def _topk_order(rows, k, largest, sorted_):
 # ---------------------------------------------------------------- kthvalue, median, mode
 def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
     """(values, indices) of the k-th smallest element along dim."""
+    if input.dtype is D.bool_ or input.dtype.category == D.COMPLEX:
+        raise NotImplementedError(f'"kthvalue_cpu" not implemented for \'{input.dtype.type_name}\'')
     a = input._a
     dim = wrap_dim(dim, a.ndim)
     rows = _rows(a, dim)
@@ -205,16 +242,32 @@ def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
     if not 1 <= k <= n:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {dim}")
     order = np.argsort(rows, axis=1, kind="stable")
-    idx = order[:, k - 1].copy()
-    vals = np.take_along_axis(rows, order, 1)
+    idx = order[:, k - 1:k].copy()
+    vals = _take(rows, order)
     kv = vals[:, k - 1:k]
     eq = (vals == kv) | (np.isnan(vals) & np.isnan(kv)) if vals.dtype.kind == "f" else vals == kv
     tied = eq.sum(1) > 1
     if tied.any():
+        # ties at the k-th value: torch's quickselect decides which of them is reported
         K = _stdsort.ranks(rows[tied])
-        idx[tied] = _stdsort.quickselect(K, np.broadcast_to(np.arange(n), K.shape).copy(), k - 1)
-    idx = _unrows(idx, a, dim, 1) if a.ndim else None
-    return _select(input, idx, dim, keepdim, "KthvalueBackward0", "kthvalue", out)
+        P = np.broadcast_to(np.arange(n), K.shape).copy()
+        idx[tied, 0] = _stdsort.quickselect(K, P, k - 1)
+    return _select(input, idx, rows, dim, keepdim, "KthvalueBackward0", "kthvalue", out)
+
+
+def _median_all(a, ignore_nan):
+    """The lower median of all of a's elements (NaN when there is one, unless ignored)."""
+    f = a.reshape(-1)
+    if f.dtype.kind == "f":
+        nan = np.isnan(f)
+        if nan.any():
+            if not ignore_nan:
+                return np.array(np.nan, a.dtype)
+            f = f[~nan]
+    if not f.size:
+        return np.array(np.nan, a.dtype)
+    k = (f.size - 1) // 2
+    return np.partition(f, k)[k]
 
 
 class _Median(Amax):
@@ -225,44 +278,38 @@ class _Median(Amax):
     @staticmethod
     def forward(ctx, a, ignore_nan=False):
         ctx.dims, ctx.keepdim, ctx.shape, ctx.nan_ties = None, False, a.shape, True
-        f = a.reshape(-1)
         if ignore_nan:
             ctx.name = "NanmedianBackward0"
-            if f.dtype.kind == "f":
-                f = f[~np.isnan(f)]
-        elif f.dtype.kind == "f" and np.isnan(f).any():
-            return np.array(np.nan, a.dtype)
-        if not f.size:
-            return np.array(np.nan, a.dtype)
-        k = (f.size - 1) // 2
-        return np.partition(f, k)[k]
+        return _median_all(a, ignore_nan)
 
 
 def _median(input, dim, keepdim, out, name, ignore_nan):
     a = input._a
     if input.dtype is D.bool_ or input.dtype.category == D.COMPLEX:
-        raise NotImplementedError(f'"{name}_cpu" not implemented for \'{input.dtype.type_name}\'')
+        kernel = "median_cpu" if dim is None else "median_out"
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{input.dtype.type_name}\'')
     if dim is None:
+        if out is None and not (input.requires_grad and ENABLED[0]):
+            return _wrap(_median_all(a, ignore_nan), input.dtype)
         r = _Median.apply(input, ignore_nan=ignore_nan)
         return r if out is None else write_out(out, r, name)
     dim = one_dim(dim, a.ndim, name)
     if a.ndim:
         check_empty(name, a, (dim,))
     rows = _rows(a, dim)
-    order = np.argsort(rows, axis=1, kind="stable")     # NaN last
+    # torch's index is that of the stably sorted position (NaN last)
+    order = np.argsort(rows, axis=1, kind="stable")
     if ignore_nan and rows.dtype.kind == "f":
-        valid = (~np.isnan(rows)).sum(1)
-        k = np.maximum(valid - 1, 0) // 2
-        idx = np.take_along_axis(order, k[:, None], 1)[:, 0]
+        k = np.maximum((~np.isnan(rows)).sum(1) - 1, 0) // 2
+        idx = _take(order, k[:, None])
     else:
-        idx = order[:, (rows.shape[1] - 1) // 2].copy()
+        idx = order[:, (rows.shape[1] - 1) // 2][:, None]
         if rows.dtype.kind == "f":
             nan = np.isnan(rows)
             has = nan.any(1)
-            idx[has] = nan[has].argmax(1)       # a row with NaN has median NaN, at its first NaN
-    idx = _unrows(idx, a, dim, 1) if a.ndim else None
-    gname = ("NanmedianBackward1" if ignore_nan else "MedianBackward1")
-    return _select(input, idx, dim, keepdim, gname, name, out)
+            idx[has, 0] = nan[has].argmax(1)     # a row with NaN has median NaN, at its first NaN
+    gname = "NanmedianBackward1" if ignore_nan else "MedianBackward1"
+    return _select(input, idx, rows, dim, keepdim, gname, name, out)
 
 
 def median(input, dim=None, keepdim=False, *, out=None):
@@ -285,21 +332,21 @@ def mode(input, dim=-1, keepdim=False, *, out=None):
         check_empty("mode", a, (dim,))
     rows = _rows(a, dim)
     m, n = rows.shape
-    # torch sorts each slice (an introsort: ties unstable) and takes the longest run of equal
-    # values, reporting the index of the run's last element
-    K = _stdsort.ranks(rows)
+    # torch sorts each slice (an introsort: ties unstable; NaN compared as C++ does, false
+    # both ways) and takes the longest run of equal values, reporting the index of the run's
+    # last element
+    K = rows.copy()
     P = np.broadcast_to(np.arange(n), K.shape).copy()
     _stdsort.introsort(K, P)
-    start = np.ones((m, n), bool)
+    start = np.ones((m, n), bool)     # where each run of equal values begins
     start[:, 1:] = K[:, 1:] != K[:, :-1]
     run_id = np.cumsum(start, 1) - 1
     lengths = np.zeros((m, n), np.int64)
     np.add.at(lengths, (np.repeat(np.arange(m), n), run_id.reshape(-1)), 1)
     best = lengths.argmax(1)                      # first longest run = smallest value
     last = np.cumsum(lengths, 1)[np.arange(m), best] - 1
-    idx = P[np.arange(m), last]
-    idx = _unrows(idx, a, dim, 1) if a.ndim else None
-    return _select(input, idx, dim, keepdim, "ModeBackward0", "mode", out)
+    idx = P[np.arange(m), last][:, None]
+    return _select(input, idx, rows, dim, keepdim, "ModeBackward0", "mode", out)
 
 
 # ---------------------------------------------------------------- unique

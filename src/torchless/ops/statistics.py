@@ -8,7 +8,8 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap
-from ..autograd.function import NONE, Op
+from ..autograd.function import NOCTX, NONE, Op
+from ..autograd.grad_mode import ENABLED
 from .reduction import (constant, keep_shape, mean, reduce_dims, reduced_count, unsqueeze_back,
                         write_out)
 
@@ -32,14 +33,18 @@ def _correction(name, dim, unbiased, correction):
 
 
 def _moments(a, dims, correction):
-    """(variance with keepdim, mean with keepdim, divisor): float32/16 accumulate in float64."""
-    acc = a.astype(np.float64) if a.dtype.itemsize < 8 and a.dtype.kind == "f" else a
+    """(variance with keepdim, divisor), two-pass; half precision is computed in float32."""
+    if a.dtype == np.float16:
+        a = a.astype(np.float32)
     n = reduced_count(a.shape, dims)
-    m = _add(acc, dims, None, None, True) / n if n else np.full(keep_shape(a.shape, dims), np.nan)
-    dev = acc - m
-    sq = dev.real ** 2 + dev.imag ** 2 if dev.dtype.kind == "c" else dev * dev
+    m = _add(a, dims, None, None, True) / n if n else np.full(keep_shape(a.shape, dims), np.nan,
+                                                               a.dtype)
+    dev = np.asarray(a - m)
+    if dev.dtype.kind == "c":
+        dev = np.abs(dev)
+    np.multiply(dev, dev, out=dev)
     div = max(0, n - correction)
-    return _add(sq, dims, None, None, True) / div, m, div
+    return _add(dev, dims, None, None, True) / div, div
 
 
 class Var(Op):
@@ -53,7 +58,7 @@ class Var(Op):
     def forward(ctx, a, dims=None, keepdim=False, correction=1, root=False, name=None):
         ctx.dims, ctx.keepdim, ctx.shape, ctx.root = dims, keepdim, a.shape, root
         ctx.name = name or ("StdBackward0" if root else "VarBackward0")
-        v, _, div = _moments(a, dims, correction)
+        v, div = _moments(a, dims, correction)
         ctx.div = div
         r = np.sqrt(v) if root else v
         if not keepdim:
@@ -82,6 +87,8 @@ def _var_std(name, input, dim, unbiased, keepdim, correction, out, root, gname=N
         warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less "
                       "than the reduction factor (input numel divided by output numel).",
                       UserWarning, stacklevel=3)
+    if out is None and not (input.requires_grad and ENABLED[0]):
+        return _wrap(Var.forward(NOCTX, a, dims, keepdim, c, root))
     r = Var.apply(input, dims=dims, keepdim=keepdim, correction=c, root=root, name=gname)
     return r if out is None else write_out(out, r, name)
 
@@ -115,9 +122,9 @@ def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 # ---------------------------------------------------------------- norm
 def _vector_norm(a, p, dims, keepdim):
     """The p-norm of a over dims (None: all) with keepdim=True; a is real or complex."""
-    x = np.abs(a)
+    x = np.abs(a) if a.dtype.kind == "c" or p != 2 else a
     if p == 2:
-        if dims is None and x.flags.c_contiguous:
+        if dims is None and x.flags.c_contiguous and x.dtype != np.float16:
             f = x.reshape(-1)
             return np.sqrt(np.dot(f, f)).reshape(keep_shape(a.shape, None))
         return np.sqrt(_add(x * x, dims, None, None, True))
@@ -244,6 +251,8 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None) -> Tenso
                                    f"{d}because this dimension is empty and the operation does not "
                                    "have an identity")
     p = int(p) if p.is_integer() else p
+    if out is None and not (input.requires_grad and ENABLED[0]):
+        return _wrap(Norm.forward(NOCTX, a, p, dims, keepdim, npd))
     r = Norm.apply(input, p=p, dims=dims, keepdim=keepdim, npd=npd)
     return r if out is None else write_out(out, r, "norm")
 

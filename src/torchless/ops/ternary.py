@@ -5,12 +5,14 @@ single rounding.  Tensor methods and in-place forms are installed at the bottom.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap
 from ..autograd.function import NONE
-from ._pw import (F16, F32, NUMBER, Pointwise, arg_error, check_tensor, fma, inplace_from,
+from ._pw import (F16, F32, NUMBER, Pointwise, arg_error, check_cast, check_tensor, fma, inplace_from,
                   keep_first, not_implemented, write_out)
 
 # the C++ names torch uses in "value cannot be converted" and "expected dtype" messages
@@ -24,11 +26,15 @@ _CPP_TYPE = {**_CPP, D.uint8: "unsigned char", D.int8: "signed char", D.int16: "
 
 def _fits(value, dt):
     """Raise torch's error when a Python number can't be converted to dtype dt."""
+    bad = False
     if dt.category == D.INT and dt is not D.int64 and value.__class__ in (int, bool):
         bits = dt.itemsize * 8
-        if not -(1 << (bits - 1)) <= value < (1 << bits):
-            raise RuntimeError(f"value cannot be converted to type {_CPP[dt]} without overflow")
+        bad = not -(1 << (bits - 1)) <= value < (1 << bits)
     elif value.__class__ is complex and dt.category < D.COMPLEX:
+        bad = True
+    elif dt is D.float16 and value.__class__ in (int, float) and math.isfinite(value):
+        bad = abs(value) > 65504 and not math.isfinite(float(np.float16(value)))
+    if bad:
         raise RuntimeError(f"value cannot be converted to type {_CPP[dt]} without overflow")
 
 
@@ -138,13 +144,22 @@ class ClampTensor(Pointwise):
     @staticmethod
     def backward(ctx, g):
         x, lo, hi = ctx.inputs
-        inside = None
-        if lo is not None:
+        glo = ghi = None
+        if lo is not None and hi is not None:
+            # with min > max the result is max everywhere: max gets the whole gradient
+            inside = (x >= lo) & (x <= hi)
+            if ctx.needs_input_grad[1]:
+                glo = g * ((x < lo) & (lo <= hi))
+            if ctx.needs_input_grad[2]:
+                ghi = g * ((x > hi) | (lo > hi))
+        elif lo is not None:
             inside = x >= lo
-        if hi is not None:
-            inside = (x <= hi) if inside is None else inside & (x <= hi)
-        glo = g * (x < lo) if isinstance(lo, Tensor) and lo.requires_grad else None
-        ghi = g * (x > hi) if isinstance(hi, Tensor) and hi.requires_grad else None
+            if ctx.needs_input_grad[1]:
+                glo = g * (x < lo)
+        else:
+            inside = x <= hi
+            if ctx.needs_input_grad[2]:
+                ghi = g * (x > hi)
         return g * inside, glo, ghi
 
 
@@ -165,44 +180,67 @@ def _clamp_types_error(input, min, max):
         " * (Tensor input, Number min = None, Number max = None, *, Tensor out = None)\n")
 
 
-def _clamp(input, min, max, kernel, ops):
-    check_tensor("clamp", input)
+_CLAMP_KERNELS = {"clamp": "clamp_scalar_cpu", "clamp_min": "clamp_min_scalar_cpu",
+                  "clamp_max": "clamp_max_scalar_cpu"}
+
+
+def _clamp_checks(input, min, max, variant):
+    """torch's checks of clamp's arguments, in its order; returns (tensor bounds?, dtype)."""
+    check_tensor(variant, input)
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     tensors = isinstance(min, Tensor) or isinstance(max, Tensor)
     for v in (min, max):
         if v is not None and (isinstance(v, Tensor) != tensors or not isinstance(v, (Tensor, *NUMBER))):
             raise _clamp_types_error(input, min, max)
-    dt = D.result_type_of([v for v in (input, min, max) if v is not None])
-    if dt.category == D.COMPLEX:
-        raise NotImplementedError("clamp is not supported for complex types")
+    dt = D.result_type_of([v for v in (min, max, input) if v is not None])
     if tensors:
-        return ops[1].apply(input, min, max, dt=dt)
+        if dt.category == D.COMPLEX:
+            if variant == "clamp":
+                raise NotImplementedError("clamp is not supported for complex types")
+            raise not_implemented("maximum_cpu" if variant == "clamp_min" else "minimum_cpu", dt)
+        if dt is D.bool_ and min is not None and max is not None:
+            raise not_implemented("clamp_cpu", dt)
+        return True, dt
+    if dt.category == D.COMPLEX:
+        if variant == "clamp" and input.dtype.category == D.FLOAT:
+            # torch reads clamp's Number bounds as double, which a complex can't be
+            raise RuntimeError("value cannot be converted to type double without overflow")
+        raise NotImplementedError("clamp is not supported for complex types")
     if dt is D.bool_:
+        kernel = _CLAMP_KERNELS[variant] if variant != "clamp" or min is None or max is None else \
+            "clamp_scalar_cpu"
+        if variant == "clamp" and (min is None or max is None):
+            kernel = "clamp_min_scalar_cpu" if max is None else "clamp_max_scalar_cpu"
         raise not_implemented(kernel, dt)
     for v in (min, max):
         if v is not None:
             _fits(v, dt)
+    return False, dt
+
+
+def _clamp(input, min, max, variant, ops):
+    tensors, dt = _clamp_checks(input, min, max, variant)
+    if tensors:
+        return ops[1].apply(input, min, max, dt=dt)
     return ops[0].apply(input, lo=min, hi=max, dt=dt)
 
 
 def clamp(input, min=None, max=None, *, out=None):
     """Limit input to [min, max]; a bound may be None, a number or a tensor."""
-    kernel = "clamp_scalar_cpu" if min is not None and max is not None else \
-        "clamp_min_scalar_cpu" if min is not None else "clamp_max_scalar_cpu"
-    r = _clamp(input, min, max, kernel, (Clamp, ClampTensor))
+    r = _clamp(input, min, max, "clamp", (Clamp, ClampTensor))
     return r if out is None else write_out(out, r)
 
 
 def clamp_min(input, min, *, out=None):
     """max(input, min) elementwise."""
-    r = _clamp(input, min, None, "clamp_min_scalar_cpu", (ClampMin, ClampMinTensor))
+    r = _clamp(input, min, None, "clamp_min", (ClampMin, ClampMinTensor))
     return r if out is None else write_out(out, r)
 
 
 def clamp_max(input, max, *, out=None):
     """min(input, max) elementwise."""
-    r = _clamp(input, None, max, "clamp_max_scalar_cpu", (ClampMax, ClampMaxTensor))
+    r = _clamp(input, None, max, "clamp_max", (ClampMax, ClampMaxTensor))
     return r if out is None else write_out(out, r)
 
 
@@ -327,11 +365,30 @@ def _check_value(value, dt):
     _fits(value, dt)
 
 
+_ADDCDIV_INT = (
+    "Integer division with addcdiv is no longer supported, and in a future  release addcdiv "
+    "will perform a true division of tensor1 and tensor2. The historic addcdiv behavior can "
+    "be implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for "
+    "integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future "
+    "addcdiv behavior is just the latter implementation: (input + value * tensor1 / tensor2), "
+    "for all dtypes.")
+
+
+def _addc_checks(name, input, tensor1, tensor2, division=False):
+    """Argument checks of addcmul/addcdiv (name ending in _ for the in-place methods, whose
+    argument positions don't count self)."""
+    shift = 1 if name.endswith("_") else 0
+    if not shift:
+        check_tensor(name, input)
+    check_tensor(name, tensor1, "tensor1", 2 - shift)
+    check_tensor(name, tensor2, "tensor2", 3 - shift)
+    if division and tensor1.dtype.category <= D.INT and tensor2.dtype.category <= D.INT:
+        raise RuntimeError(_ADDCDIV_INT)
+
+
 def addcmul(input, tensor1, tensor2, *, value=1, out=None):
     """input + value * tensor1 * tensor2."""
-    check_tensor("addcmul", input)
-    check_tensor("addcmul", tensor1, "tensor1", 2)
-    check_tensor("addcmul", tensor2, "tensor2", 3)
+    _addc_checks("addcmul", input, tensor1, tensor2)
     dt = D.result_type_of((input, tensor1, tensor2))
     if dt is D.bool_:
         raise not_implemented("addcmul_cpu_out", dt)
@@ -342,17 +399,7 @@ def addcmul(input, tensor1, tensor2, *, value=1, out=None):
 
 def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
     """input + value * tensor1 / tensor2."""
-    check_tensor("addcdiv", input)
-    check_tensor("addcdiv", tensor1, "tensor1", 2)
-    check_tensor("addcdiv", tensor2, "tensor2", 3)
-    if tensor1.dtype.category <= D.INT and tensor2.dtype.category <= D.INT:
-        raise RuntimeError(
-            "Integer division with addcdiv is no longer supported, and in a future  release addcdiv "
-            "will perform a true division of tensor1 and tensor2. The historic addcdiv behavior can "
-            "be implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for "
-            "integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future "
-            "addcdiv behavior is just the latter implementation: (input + value * tensor1 / tensor2), "
-            "for all dtypes.")
+    _addc_checks("addcdiv", input, tensor1, tensor2, division=True)
     dt = D.result_type_of((input, tensor1, tensor2))
     _check_value(value, dt)
     r = Addcdiv.apply(input, tensor1, tensor2, value=value, dt=dt)
@@ -367,12 +414,39 @@ Tensor.clamp_max = clamp_max
 Tensor.lerp = lerp
 Tensor.addcmul = addcmul
 Tensor.addcdiv = addcdiv
-clamp_ = clip_ = Tensor.clamp_ = Tensor.clip_ = inplace_from(clamp)
-clamp_min_ = Tensor.clamp_min_ = inplace_from(clamp_min)
-clamp_max_ = Tensor.clamp_max_ = inplace_from(clamp_max)
+def _clamp_cast(variant):
+    """clamp_'s checks before its kernel; with Number bounds torch names self's type the
+    C++ way in the cast error."""
+    def check(self, min=None, max=None):
+        bounds = [v for v in (min, max) if v is not None]
+        if any(isinstance(v, Tensor) for v in bounds) or (
+                variant == "clamp" and self.dtype.category < D.FLOAT):
+            # torch checks the cast before the bounds' dtypes here
+            check_cast(self, (self, *bounds), out_name=None if isinstance(
+                bounds[0], Tensor) else _CPP_TYPE[self.dtype])
+        tensors, dt = _clamp_checks(self, min, max, variant)
+        check_cast(self, (self, *bounds), out_name=None if tensors else _CPP_TYPE[self.dtype])
+    return check
+
+
+def _addcmul_checks(self, tensor1, tensor2, **kwargs):
+    _addc_checks("addcmul_", self, tensor1, tensor2)
+    check_cast(self, (self, tensor1, tensor2))
+
+
+def _addcdiv_checks(self, tensor1, tensor2, **kwargs):
+    _addc_checks("addcdiv_", self, tensor1, tensor2, division=True)
+    check_cast(self, (self, tensor1, tensor2))
+
+
+clamp_ = clip_ = Tensor.clamp_ = Tensor.clip_ = inplace_from(clamp, _clamp_cast("clamp"))
+clamp_min_ = Tensor.clamp_min_ = inplace_from(
+    clamp_min, lambda self, min: _clamp_cast("clamp_min")(self, min))
+clamp_max_ = Tensor.clamp_max_ = inplace_from(
+    clamp_max, lambda self, max: _clamp_cast("clamp_max")(self, None, max))
 Tensor.lerp_ = inplace_from(lerp)
-Tensor.addcmul_ = inplace_from(addcmul)
-Tensor.addcdiv_ = inplace_from(addcdiv)
+Tensor.addcmul_ = inplace_from(addcmul, _addcmul_checks)
+Tensor.addcdiv_ = inplace_from(addcdiv, _addcdiv_checks)
 
 __all__ = ["where", "clamp", "clip", "clamp_min", "clamp_max", "lerp", "addcmul", "addcdiv",
            "clamp_", "clip_", "clamp_min_", "clamp_max_"]

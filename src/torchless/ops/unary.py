@@ -15,8 +15,7 @@ from .. import _dtype as D
 from .._tensor import Tensor, _wrap
 from ..autograd.function import FLOAT, SAME
 from ._erf import erf as _erf64
-from ._inplace import apply_inplace
-from ._pw import (F16, F32, FAST_FLOAT, Pointwise, check_tensor, keep_first, not_implemented,
+from ._pw import (F16, F32, FAST_FLOAT, Pointwise, check_tensor, inplace, keep_first, not_implemented,
                   unary_function, unary_inplace, via_f32, write_out)
 
 _INTS = frozenset((D.uint8, D.int8, D.int16, D.int32, D.int64))
@@ -536,12 +535,12 @@ _ALIASES = {"absolute": "abs", "arcsin": "asin", "arccos": "acos", "arctan": "at
 
 def round_(input, *, decimals=0):
     """In-place round."""
-    return apply_inplace(Round, input, decimals=decimals) if decimals else apply_inplace(Round, input)
+    return inplace(Round, input, decimals=decimals) if decimals else inplace(Round, input)
 
 
 def nan_to_num_(input, nan=0.0, posinf=None, neginf=None):
     """In-place nan_to_num."""
-    return apply_inplace(NanToNum, input, nan=nan, posinf=posinf, neginf=neginf)
+    return inplace(NanToNum, input, nan=nan, posinf=posinf, neginf=neginf)
 
 
 # Tensor methods and in-place forms; torch also exposes most in-place forms as torch.<name>_
@@ -559,6 +558,20 @@ Tensor.round = round
 Tensor.round_ = round_
 Tensor.nan_to_num = nan_to_num
 Tensor.nan_to_num_ = nan_to_num_
+
+
+_abs_kernel_ = _inplace_fns["abs_"]
+
+
+def _abs_(input):
+    """In-place abs (not for complex tensors, whose abs is real)."""
+    if input.dtype.is_complex:
+        raise RuntimeError("In-place abs is not supported for complex tensors.")
+    return _abs_kernel_(input)
+
+
+Tensor.abs_ = Tensor.absolute_ = _abs_
+_inplace_fns["abs_"] = _abs_
 del _inplace_fns["sign_"], _inplace_fns["absolute_"]      # Tensor methods only, not in torch.*
 globals().update(_inplace_fns)
 del _n, _f, _op, _k, _a
