@@ -90,8 +90,10 @@ def test_notebook_transcript(tmp_path):
         ("code", "import torch\ntorch.tensor([1, 2]).shape"),
         ("raw", "raw text"),
         ("code", "print('a', end='')\nprint('b')"),
+        ("code", "open('data.txt').read()  # the notebook's folder is the working directory"),
     ])
-    r = run("run", nb)
+    (tmp_path / "data.txt").write_text("hello")
+    r = run("run", nb, cwd=ROOT)
     assert r.returncode == 0, r.stderr
     assert r.stdout == (
         "# Title\nSome *text*.\n\n"
@@ -109,7 +111,8 @@ def test_notebook_transcript(tmp_path):
         "In [12]:\n%%time\nz = 3\nz\n\n3\n\n"
         "In [13]:\nimport torch\ntorch.tensor([1, 2]).shape\n\ntorch.Size([2])\n\n"
         "raw text\n\n"
-        "In [14]:\nprint('a', end='')\nprint('b')\n\nab\n")
+        "In [14]:\nprint('a', end='')\nprint('b')\n\nab\n\n\n"
+        "In [15]:\nopen('data.txt').read()  # the notebook's folder is the working directory\n\n'hello'")
 
 
 def test_notebook_error_names_the_cell(tmp_path):

@@ -14,6 +14,10 @@ from ._creation import (tensor, as_tensor, asarray, from_numpy, zeros, ones, emp
                         zeros_like, ones_like, empty_like, full_like, arange, linspace, logspace,
                         eye, FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor,
                         ShortTensor, CharTensor, ByteTensor, BoolTensor)
+from ._random import (manual_seed, seed, initial_seed, get_rng_state, set_rng_state, Generator,
+                      default_generator, rand, rand_like, randn, randn_like, randint, randint_like,
+                      randperm, normal, bernoulli, multinomial)
+from . import random
 from . import autograd
 from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode,
                                  is_grad_enabled, is_inference_mode_enabled)

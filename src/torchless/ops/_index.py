@@ -345,6 +345,8 @@ def advanced_shape(vshape, arrays, bshape):
 
 def advanced_get(v, key, arrays, bshape):
     """v[key] laid out in memory the way torch's index kernel lays out its result."""
+    if v.size == 0 or 0 in bshape:
+        return np.empty(advanced_shape(v.shape, arrays, bshape)[0], v.dtype)
     r = v[key]
     if r.ndim < 2 or r.size < 2:
         return r if canonical(r) else r.copy()

@@ -91,7 +91,8 @@ class EmbedIndex(Op):
     def forward(ctx, g, shape=(), key=(), arrays=(), bshape=()):
         ctx.key, ctx.arrays, ctx.bshape = key, arrays, bshape
         z = np.zeros(shape, g.dtype)
-        np.add.at(z, key, g)
+        if g.size:
+            np.add.at(z, key, g)
         return z
 
     @staticmethod
@@ -152,6 +153,8 @@ def write(a, p, adv, value, vshape, accumulate=False):
             value = value.reshape(vshape)
     if adv is None:
         np.copyto(v, value, casting="unsafe")
+    elif v.size == 0 or 0 in adv[2]:
+        return      # nothing selected (torch does not check the indices then)
     elif accumulate:
         np.add.at(v, adv[0], value)
     else:
