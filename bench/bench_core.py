@@ -47,13 +47,18 @@ def child_stats(cmd):
                "print(dt, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.returncode)\n")
     out = subprocess.run([sys.executable, "-c", wrapper, *cmd], capture_output=True, text=True,
                          env=ENV).stdout.split()
-    return float(out[0]), int(out[1]) / 1024, int(out[2])
+    return (float(out[0]), int(out[1]) / 1024, int(out[2])) if len(out) == 3 else (0.0, 0.0, 1)
 
 
 def import_time(module):
+    """Median seconds of ``import module`` in a fresh interpreter (None when it fails)."""
     code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
-    runs = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                                 env=ENV).stdout) for _ in range(3 if QUICK else 7)]
+    runs = []
+    for _ in range(3 if QUICK else 7):
+        r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=ENV)
+        if r.returncode:
+            return None
+        runs.append(float(r.stdout))
     return statistics.median(runs)
 
 
@@ -73,6 +78,9 @@ def import_breakdown(module, top=6):
 def startup():
     print("(a) start-up")
     t_tl, t_torch = import_time("torchless"), import_time("torch")
+    if t_tl is None or t_torch is None:
+        print("  import: n/a (import failed)")
+        return
     print(f"  import torchless {t_tl:.3f} s   import torch {t_torch:.3f} s   "
           f"goal <= 0.2 s: {'ok' if t_tl <= 0.2 else 'MISSED'}")
     print("  largest own import times under torchless:",
@@ -169,5 +177,10 @@ def large():
 
 if __name__ == "__main__":
     startup()
-    tiny()
-    large()
+    try:
+        import torchless  # noqa: F401
+    except Exception as e:  # noqa: BLE001  (a broken checkout still gets a report)
+        print(f"(b), (c): n/a, import torchless failed: {type(e).__name__}: {e}")
+    else:
+        tiny()
+        large()

@@ -66,7 +66,8 @@ def main():
     n = 10_000_000 if not QUICK else 2_000_000
     a = rng.standard_normal(n).astype(np.float32)
     x, tx = tl.tensor(a), torch.tensor(a)
-    print(f"\n{'op (10M float32)':34s} {'torch us':>10s} {'ours us':>10s} {'ratio':>7s}  numpy us / ours")
+    print(f"\n{'op (10M float32)':34s} {'torch us':>10s} {'ours us':>10s} {'ratio':>7s}"
+          "    numpy us  numpy/ours")
     for label, f, g in (("x.sum()", lambda m, x: x.sum(), lambda: np.add.reduce(a)),
                         ("x.mean()", lambda m, x: x.mean(), lambda: np.add.reduce(a) / a.size),
                         ("x.max()", lambda m, x: x.max(), lambda: np.maximum.reduce(a)),

@@ -479,6 +479,11 @@ MISTAKES = [
     lambda L: L.softmax(L.tensor(1.0), 1),
     lambda L: L.softmax(L.ones(2), 0, dtype=L.int64),
     lambda L: L.softmax(L.ones(2)),
+    lambda L: L.clamp(L.ones(2), 1e300),
+    lambda L: L.clamp(L.ones(2), max=2 ** 70),
+    lambda L: L.ones(2).clamp(-(2 ** 64), 1),
+    lambda L: L.clamp(L.ones(2, dtype=L.float16), min=1e6),
+    lambda L: L.where(L.ones(2) > 0, L.ones(2), 2 ** 70),
 ]
 
 
@@ -660,6 +665,8 @@ GRAD = {  # name: (function of (lib, *inputs), input shapes, grad_fn name)
     "frac": (lambda L, a: L.frac(a), [(4,)], "FracBackward0"),
     "clamp": (lambda L, a: L.clamp(a, -1, 1), [(6,)], "ClampBackward1"),
     "clamp_min": (lambda L, a: a.clamp_min(0.2), [(6,)], "ClampMinBackward0"),
+    "clamp_lo": (lambda L, a: a.clamp(min=0.2), [(6,)], "ClampBackward1"),
+    "clamp_hi": (lambda L, a: L.clip(a, max=0.2), [(6,)], "ClampBackward1"),
     "clamp_max_t": (lambda L, a, b: a.clamp_max(b), [(6,), (6,)], "ClampMaxBackward1"),
     "clamp_t": (lambda L, a, b, c: L.clamp(a, b, c + 1), [(6,), (6,), (6,)], "ClampBackward0"),
     "maximum": (lambda L, a, b: L.maximum(a, b.round()), [(6,), (6,)], "MaximumBackward0"),

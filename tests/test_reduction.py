@@ -238,7 +238,7 @@ def test_matches_torch(expr, name):
 
 
 def test_nan_zero_and_empty_edge_values():
-    # NaN propagates in max/min/amax and sort puts it last; median of a NaN row is NaN at its first NaN
+    # NaN propagates in max/min/amax and sorts last; a NaN row's median is its first NaN
     for expr in ["x.max()", "x.amin()", "x.sort(1)", "x.sort(1, descending=True)",
                  "x.median(1)", "x.argmax(1)", "x.argmin()", "x.max(1)", "x.cummax(1)"]:
         same(*run(expr, "nan"))
@@ -400,7 +400,8 @@ def test_random_reductions(a, data):
              "x.argsort(dim=dim, stable=True)", "x.median(dim, keep)", "x.mode(dim, keep)",
              "x.kthvalue(1, dim, keep)", "torch.unique(x, return_counts=True)"]
     if a.dtype.kind == "f":
-        exprs += ["x.mean(dims, keep)", "x.std(dim, keep)", "x.var(dims, keepdim=keep, correction=0)",
+        exprs += ["x.mean(dims, keep)", "x.std(dim, keep)",
+                  "x.var(dims, keepdim=keep, correction=0)",
                   "x.norm(2, dims, keep)", "x.logsumexp(dims, keep)", "x.cumprod(dim)"]
     if a.dtype != np.bool_:
         k = data.draw(st.integers(0, a.shape[dim]))
@@ -494,7 +495,8 @@ GRADS = [
     "x.std()", "x.std(2, keepdim=True)", "torch.std_mean(x, 1)[0]", "x.norm()", "x.norm(dim=1)",
     "x.norm(1, 2)", "x.norm(3)", "x.norm(0.5, 0)", "x.norm(inf, 1)", "x.norm(-inf)",
     "x.norm('fro', (1, 2))", "x.cumsum(1)", "x.cumprod(2)", "x.cummax(2)[0]", "x.cummin(0)[0]",
-    "x.sort(1)[0]", "x.sort(2, descending=True)[0]", "x.topk(2)[0]", "x.topk(2, 0, sorted=False)[0]",
+    "x.sort(1)[0]", "x.sort(2, descending=True)[0]", "x.topk(2)[0]",
+    "x.topk(2, 0, sorted=False)[0]",
     "x.kthvalue(2, 1)[0]", "x.median()", "x.median(2)[0]", "x.nanmedian()", "x.mode(2)[0]",
     "x.msort()",
 ]
@@ -601,4 +603,12 @@ def test_no_graph_when_not_needed():
         assert x.sum().grad_fn is None and not x.sum(1).requires_grad
     assert x.argmax().grad_fn is None and not x.max(1).indices.requires_grad
     assert x.max(1).values.requires_grad
-    assert x.unique().grad_fn.name_() == "Unique2Backward0"
+    for expr in ("x.unique()", "x.unique(dim=0)", "torch.unique_consecutive(x)"):
+        u = eval(expr, {"torch": tl, "x": x})
+        tu = eval(expr, {"torch": torch, "x": torch.tensor(INPUTS["f32"], requires_grad=True)})
+        assert u.grad_fn.name_() == type(tu.grad_fn).__name__
+        with pytest.raises(NotImplementedError) as e1:
+            tu.sum().backward()
+        with pytest.raises(NotImplementedError) as e2:
+            u.sum().backward()
+        assert str(e1.value) == str(e2.value)

@@ -21,12 +21,13 @@ from . import random
 from . import autograd
 from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode,
                                  is_grad_enabled, is_inference_mode_enabled)
-from .ops import (pointwise, unary, comparison, bitwise, ternary, reduction, extrema, statistics,
-                  scan, sorting, shape, indexing, join, gather, linalg, conversion, nn_ops)
+from .ops import (pointwise, division, power, unary, comparison, bitwise, ternary, reduction,
+                  extrema, statistics, scan, sorting, shape, indexing, join, gather, linalg,
+                  conversion, nn_ops)
 
 # Each ops module lists its public functions in __all__; they form the torch namespace.
-for _m in (pointwise, unary, comparison, bitwise, ternary, reduction, extrema, statistics, scan,
-           sorting, shape, indexing, join, gather, linalg, conversion, nn_ops):
+for _m in (pointwise, division, power, unary, comparison, bitwise, ternary, reduction, extrema,
+           statistics, scan, sorting, shape, indexing, join, gather, linalg, conversion, nn_ops):
     for _n in _m.__all__:
         globals()[_n] = getattr(_m, _n)
 del _m, _n

@@ -178,7 +178,9 @@ class _Storage:
 
     def __init__(self, a):
         self.owner = a
-        self.__array_interface__ = dict(a.__array_interface__)
+        ifc = dict(a.__array_interface__)
+        ifc["strides"] = a.strides      # keep size-1 dims' strides (None would reset them)
+        self.__array_interface__ = ifc
 
 
 def from_numpy(ndarray_) -> Tensor:

@@ -175,7 +175,7 @@ def _prepare(eq, ops):
                 sizes[c] = s
             elif s != prev and s != 1:
                 if c in ell_set:
-                    raise _err(f"dimension {j - t.index(ell[0]) if ell[0] in t else j} covered by "
+                    raise _err(f"dimension {j} covered by "
                                f"ellipsis in operand {k}has size {s} which does not broadcast with "
                                f"previously seen ellipsis with size {prev} for the respective dimension")
                 raise _err(f"subscript {c} has size {s} for operand {k} which does not broadcast "

@@ -310,7 +310,8 @@ def prepare_advanced(v, adv):
         else:
             arrays.append((dim, x))
     try:
-        bshape = np.broadcast_shapes(*[arr.shape for _, arr in arrays])
+        bshape = arrays[0][1].shape if len(arrays) == 1 else \
+            np.broadcast_shapes(*[arr.shape for _, arr in arrays])
     except ValueError:
         raise IndexError("shape mismatch: indexing tensors could not be broadcast together with shapes "
                          + ", ".join(fmt(arr.shape) for _, arr in arrays)) from None
@@ -318,17 +319,25 @@ def prepare_advanced(v, adv):
     empty = 0 in bshape or any(n == 0 for i, n in enumerate(vshape) if i not in adv_dims)
     for ordinal, (dim, arr) in enumerate(arrays):
         n = vshape[dim]
+        if n == 0 and 0 not in bshape:
+            raise IndexError("index is out of bounds for dimension with size 0")
         if empty:
-            break       # nothing is read: torch checks only the indices it uses
-        if arr.size and (arr.max() >= n or arr.min() < -n):
-            if n == 0:
-                raise IndexError("index is out of bounds for dimension with size 0")
+            continue    # nothing is read: torch checks only the indices it uses
+        if arr.size and _out_of_bounds(arr, n):
             bad = arr[(arr >= n) | (arr < -n)].flat[0]
             raise IndexError(f"index {bad} is out of bounds for dimension {ordinal} with size {n}")
     key = [_FULL] * (max(d for d, _ in arrays) + 1)
     for dim, arr in arrays:
         key[dim] = arr
     return tuple(key), arrays, bshape
+
+
+def _out_of_bounds(arr, n):
+    """Any index outside [-n, n)?  (Python's min/max beat NumPy's call overhead when small.)"""
+    if arr.size <= 32:
+        vals = arr.ravel().tolist()
+        return max(vals) >= n or min(vals) < -n
+    return bool(arr.max() >= n or arr.min() < -n)
 
 
 def advanced_shape(vshape, arrays, bshape):
@@ -347,8 +356,14 @@ def advanced_get(v, key, arrays, bshape):
     """v[key] laid out in memory the way torch's index kernel lays out its result."""
     if v.size == 0 or 0 in bshape:
         return np.empty(advanced_shape(v.shape, arrays, bshape)[0], v.dtype)
-    r = v[key]
+    if len(arrays) == 1 and len(key) == 1 and v.ndim:
+        r = np.take(v, arrays[0][1], axis=0)     # one index on the first dim: NumPy's fast path
+    else:
+        r = v[key]
     if r.ndim < 2 or r.size < 2:
+        return r if canonical(r) else r.copy()
+    if canonical(v) and all(arr.flags.c_contiguous for _, arr in arrays):
+        # torch lays the result out contiguously then (checked against torch over random cases)
         return r if canonical(r) else r.copy()
     rshape, at = advanced_shape(v.shape, arrays, bshape)
     nb = len(bshape)

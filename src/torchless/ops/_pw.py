@@ -1,4 +1,5 @@
-"""Machinery shared by the pointwise op modules (pointwise, unary, comparison, bitwise, ternary).
+"""Machinery shared by the pointwise op modules (pointwise, division, power, unary,
+comparison, bitwise, ternary).
 
 Every pointwise op is an ``Op`` subclass (forward on arrays, backward with Tensor ops).  The
 helpers here turn an op into the public function, the Tensor method/operator and the in-place
@@ -23,7 +24,6 @@ F16, F32, F64 = np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64)
 # float32 by torch, complex and ints have op-specific rules), used to pick the short paths
 FAST_FLOAT = frozenset((D.float32, D.float64))
 FAST_NUM = frozenset((D.int64, D.float32, D.float64))
-FAST_ALL = frozenset((D.uint8, D.int8, D.int16, D.int32, D.int64, D.float32, D.float64))
 
 NUMBER = (bool, int, float, complex, np.number, np.bool_)
 TENSOR_OR_NUMBER = (Tensor,) + NUMBER
@@ -158,6 +158,39 @@ def _tie_order(ufunc, npd):
 _TIES = {(u, npd): _tie_order(u, npd) for u in (np.maximum, np.minimum) for npd in (F16, F32, F64)}
 
 
+# np.maximum(s, a) / np.minimum(s, a) return a on ties for the fast float dtypes: the short
+# paths of relu and clamp rely on it (the probe above decides; else they take the slow path)
+TIES_KEEP_SECOND = all(_TIES[u, npd] == "second" for u in (np.maximum, np.minimum)
+                       for npd in (F32, F64))
+
+
+try:        # the clip ufunc itself: np.clip adds microseconds of Python dispatch per call
+    from numpy._core.umath import clip as CLIP
+except ImportError:         # NumPy < 2
+    from numpy.core.umath import clip as CLIP
+
+
+def _clip_like_torch():
+    """Whether NumPy's clip has torch's clamp semantics: nan (in x or a bound) propagates, a
+    tie keeps x (its sign of zero), min > max gives max — probed on SIMD and scalar loops."""
+    for npd in (F16, F32, F64):
+        for n in (1, 3, 67):
+            a = np.array([-0.0, 0.0, np.nan, 1.0, -1.0] * n, npd)
+            for lo, hi in ((0.0, 1.0), (-0.0, 1.0), (-1.0, -0.0), (np.nan, 1.0), (2.0, 1.0)):
+                ref = np.where(np.isnan(a) | np.isnan(lo) | np.isnan(hi), np.nan, a)
+                ref = np.where(ref < lo, npd.type(lo), ref)
+                ref = np.where(ref > hi, npd.type(hi), ref)
+                r = CLIP(a, lo, hi)
+                same = (np.isnan(r) == np.isnan(ref)) & ((r == ref) & (np.signbit(r) == np.signbit(ref))
+                                                         | np.isnan(r))
+                if not same.all():
+                    return False
+    return True
+
+
+CLIP_LIKE_TORCH = _clip_like_torch()
+
+
 def keep_first(ufunc, a, b):
     """np.maximum / np.minimum that returns ``a`` on ties, as torch does (so the sign of a zero
     result follows ``a``); nan in either operand propagates."""
@@ -173,6 +206,15 @@ def keep_first(ufunc, a, b):
 def via_f32(fn, a):
     """Apply ``fn`` to a float16 array the way torch does: in float32, rounded once."""
     return fn(a.astype(F32)).astype(F16)
+
+
+def f32_of(x, scalar_as_is=False):
+    """A float16 operand widened to float32.  A Python scalar is first rounded to float16
+    (torch wraps it as a tensor of the op's dtype) — except the second operand of mul/div,
+    which torch's kernels take at float32 precision directly (``scalar_as_is``)."""
+    if x.__class__ is np.ndarray:
+        return x.astype(F32)
+    return np.float32(x) if scalar_as_is else np.float32(np.float16(x))
 
 
 _CHUNK = 1 << 15
@@ -236,13 +278,17 @@ def binary_method(op, ufunc, fast, fast_float=FAST_FLOAT, fast_int=FAST_NUM, out
     return method
 
 
-def inplace_method(op, ufunc, fast, fast_float=FAST_FLOAT, fast_int=FAST_NUM):
-    """``self op= other`` written into self's memory (``add_``, ``__iadd__`` ...).  The short
-    path covers an operand of self's dtype and shape, or a Python number, without grad; the
-    rest goes through apply_inplace (torch's cast and shape checks, autograd)."""
-    def method(self, other):
+def inplace_method(op, ufunc, fast, fast_float=FAST_FLOAT, fast_int=FAST_NUM, name=None):
+    """``self op= other`` written into self's memory: Tensor.<name> (``add_``, with torch's
+    TypeError for a bad operand) or, without a name, the operator (``__iadd__``, which returns
+    NotImplemented instead).  The short path covers an operand of self's dtype and shape, or
+    a Python number, without grad; the rest goes through ``inplace`` (torch's cast and shape
+    checks, autograd).  add_/sub_ take ``alpha``: the short path is for alpha == 1."""
+    def method(self, other, *, alpha=1):
         c = other.__class__
         d = self.dtype
+        if alpha.__class__ is not int or alpha != 1:
+            return inplace(op, self, other, alpha=alpha)
         if c is Tensor:
             if (other.dtype is d and d in fast and other._a.shape == self._a.shape
                     and not (self.requires_grad or other.requires_grad)):
@@ -260,7 +306,9 @@ def inplace_method(op, ufunc, fast, fast_float=FAST_FLOAT, fast_int=FAST_NUM):
                 bump_version(self)
                 return self
         elif not isinstance(other, TENSOR_OR_NUMBER):
-            return NotImplemented
+            if name is None:
+                return NotImplemented
+            raise arg_error(name, "other", 1, other)
         return inplace(op, self, other)
     return method
 

@@ -5,12 +5,13 @@ With ties the order of equal elements depends on the algorithm, and torch's CPU 
 unstable ones: an introsort (median-of-three quicksort, insertion sort below 17 elements,
 heapsort past a depth limit of 2*floor(log2(n))) for sort(stable=False); an introselect, or a
 heap selection for small k, for topk; and a Numerical-Recipes style quickselect for kthvalue.
-These functions re-enact those algorithms (behaviour observed against torch; our own code)
-on integer keys compared with ``<``, so ties land exactly where torch puts them.
+These functions re-enact those algorithms (behaviour observed against torch; our own code),
+so ties land exactly where torch puts them.
 
-Keys: ``K`` is an int64 array of shape (rows, n) whose order is the comparison order (ranks
-of the values, NaN highest; negated for descending order), ``P`` the original indices that
-travel with the keys.  The quicksort and quickselect steps run on many segments at once.
+Keys: ``K`` is a C-contiguous array of shape (rows, n), changed in place, compared with ``<``:
+usually int64 ranks of the values (NaN highest; reversed for descending order), or raw values
+where torch compares them NaN-unaware (mode).  ``P``, the original indices, travels with the
+keys.  The quicksort and quickselect steps run on many segments at once.
 """
 from __future__ import annotations
 
@@ -77,7 +78,7 @@ def _partition(K, P, lo, hi):
     K[ls], K[rs] = K[rs], K[ls]
     P[ls], P[rs] = P[rs], P[ls]
     big = np.iinfo(np.int64).max
-    lt = np.where(t < nl, lpos[np.minimum(l0 + t, max(lpos.size - 1, 0))] if lpos.size else big, big)
+    lt = np.where(t < nl, lpos[np.minimum(l0 + t, lpos.size - 1)], big) if lpos.size else big
     rt = np.where(t > 0, rbyrank[np.maximum(r0 + t - 1, 0)], big)
     return np.minimum(lt, rt)
 
@@ -131,7 +132,10 @@ def _heap_select(k, p, first, middle, last, keys=None):
     i, step = middle, max(middle - first, 64)
     while i < last:
         end = min(i + step, last)
-        cand = range(i, end) if keys is None else (np.flatnonzero(keys[i:end] < k[first]) + i).tolist()
+        if keys is None:
+            cand = range(i, end)
+        else:       # only elements below the current top can enter; the top only decreases
+            cand = (np.flatnonzero(keys[i:end] < k[first]) + i).tolist()
         for j in cand:
             if k[j] < k[first]:
                 _pop_heap(k, p, first, middle, j)
@@ -204,7 +208,7 @@ def _linear_insert(k, p, i):
 
 
 def _insertion_sort(k, p, first, last):
-    """Insertion sort of [first, last); an element less than the first goes straight to the front."""
+    """Insertion sort of [first, last); an element less than the first jumps to the front."""
     for i in range(first + 1, last):
         if k[i] < k[first]:
             v, vp = k[i], p[i]

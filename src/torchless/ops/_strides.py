@@ -181,7 +181,6 @@ def infer_size(shape, numel):
     return tuple(shape)
 
 
-_fast_ok = canonical   # then a no-copy NumPy reshape gives exactly torch's strides
 
 
 def is_contiguous_array(a) -> bool:

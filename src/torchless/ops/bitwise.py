@@ -9,8 +9,7 @@ import numpy as np
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap
 from ..autograd.function import NONE
-from ._inplace import apply_inplace
-from ._pw import (NUMBER, TENSOR_OR_NUMBER, Pointwise, binary_method, check_operand, check_tensor,
+from ._pw import (NUMBER, Pointwise, binary_method, check_operand, check_tensor,
                   inplace_from, inplace_method, not_implemented, write_out)
 
 _INTEGRAL = frozenset((D.bool_, D.uint8, D.int8, D.int16, D.int32, D.int64))

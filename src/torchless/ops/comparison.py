@@ -195,7 +195,6 @@ Tensor.__lt__ = binary_method(Lt, np.less, _ORDERED, FAST_FLOAT, FAST_NUM, D.boo
 Tensor.__le__ = binary_method(Le, np.less_equal, _ORDERED, FAST_FLOAT, FAST_NUM, D.bool_)
 Tensor.__gt__ = binary_method(Gt, np.greater, _ORDERED, FAST_FLOAT, FAST_NUM, D.bool_)
 Tensor.__ge__ = binary_method(Ge, np.greater_equal, _ORDERED, FAST_FLOAT, FAST_NUM, D.bool_)
-Tensor.__hash__ = lambda self: id(self)     # defining __eq__ must not make tensors unhashable
 
 for _name, _fn in (("eq", eq), ("ne", ne), ("lt", lt), ("le", le), ("gt", gt), ("ge", ge),
                    ("not_equal", not_equal), ("less", less), ("less_equal", less_equal),

@@ -72,7 +72,12 @@ def _dense_strides(a):
 def copy_array(a, np_dtype=None, contiguous=False):
     """A fresh array with ``a``'s values cast to np_dtype, laid out as torch lays out copies."""
     dt = a.dtype if np_dtype is None else np_dtype
-    if contiguous or a.ndim < 2 or (a.flags.c_contiguous and 1 not in a.shape):
+    plain = a.dtype.kind != "c" or dt.kind == "c"        # no complex-to-real warning due
+    if plain and a.flags.c_contiguous and (a.ndim < 2 or 1 not in a.shape):
+        return a.copy() if dt == a.dtype else a.astype(dt)
+    if contiguous or a.ndim < 2:
+        if plain:
+            return np.array(a, dtype=dt, order="C")
         r = np.empty(a.shape, dt)
     else:
         st = _dense_strides(a)
@@ -95,11 +100,8 @@ def _cast_into(dst, src):
 
 
 def _astype(a, np_dtype):
-    """A cast copy of ``a`` in torch's layout (a plain ndarray.astype when ``a`` is simple)."""
-    if a.dtype.kind == "c" and np_dtype.kind != "c" or not (a.flags.c_contiguous and (
-            a.ndim < 2 or 1 not in a.shape)):
-        return copy_array(a, np_dtype)
-    return a.astype(np_dtype)
+    """A cast copy of ``a`` in torch's layout."""
+    return copy_array(a, np_dtype)
 
 
 # ---------------------------------------------------------------- ops
@@ -311,7 +313,7 @@ def clone(input, *, memory_format=preserve_format):
 
 def contiguous(self, memory_format=contiguous_format):
     """Itself when already contiguous, else a contiguous copy."""
-    if self.is_contiguous():
+    if self._a.flags.c_contiguous or self.is_contiguous():
         return self
     if ENABLED[0] and self.requires_grad:
         return Clone.apply(self, contiguous=True)
@@ -427,8 +429,16 @@ def type_as(self, other):
     return self.to(other.dtype)
 
 
+def _clone_method(self, *, memory_format=preserve_format):
+    a = self._a
+    if not (self.requires_grad and ENABLED[0]) and memory_format is preserve_format and (
+            a.flags.c_contiguous and (a.ndim < 2 or 1 not in a.shape)):
+        return _wrap(a.copy(), self.dtype)       # the common case, without clone()'s checks
+    return clone(self, memory_format=memory_format)
+
+
 Tensor.to = to
-Tensor.clone = lambda self, *, memory_format=preserve_format: clone(self, memory_format=memory_format)
+Tensor.clone = _clone_method
 Tensor.contiguous = contiguous
 Tensor.detach = detach
 Tensor.detach_ = detach_

@@ -34,7 +34,8 @@ class Amax(Op):
     save_output = True
 
     @staticmethod
-    def forward(ctx, a, dims=None, keepdim=False, largest=True, name="AmaxBackward0", nan_ties=False):
+    def forward(ctx, a, dims=None, keepdim=False, largest=True, name="AmaxBackward0",
+                nan_ties=False):
         ctx.dims, ctx.keepdim, ctx.shape, ctx.name = dims, keepdim, a.shape, name
         ctx.nan_ties = nan_ties
         return (_max if largest else _min)(a, dims, None, None, keepdim)
@@ -135,8 +136,8 @@ def _max_min(input, dim, keepdim, out, largest):
     r = cls((v, i))
     if out is not None:
         if out[1].dtype is not D.int64:
-            raise RuntimeError(f"Expected out tensor to have dtype long int, but got "
-                               f"{'int' if out[1].dtype is D.int32 else out[1].dtype.type_name} instead")
+            got = "int" if out[1].dtype is D.int32 else out[1].dtype.type_name
+            raise RuntimeError(f"Expected out tensor to have dtype long int, but got {got} instead")
         write_out(out, r, name)
         return getattr(return_types, name)(tuple(out))
     return r
@@ -146,7 +147,7 @@ _MAX, _MIN = return_types.max, return_types.min
 
 
 def max(input, dim=None, keepdim=False, *, out=None, other=None):
-    """max(input) -> 0-dim tensor; max(input, dim, keepdim) -> (values, indices); max(input, other)."""
+    """max(input): 0-dim; max(input, dim, keepdim): (values, indices); max(input, other)."""
     if dim is None and other is None and out is None and input._a.size and not (
             input.requires_grad and ENABLED[0]) and input.dtype.category != _COMPLEX:
         return _wrap(_max(input._a, None), input.dtype)       # the short path
@@ -154,7 +155,7 @@ def max(input, dim=None, keepdim=False, *, out=None, other=None):
 
 
 def min(input, dim=None, keepdim=False, *, out=None, other=None):
-    """min(input) -> 0-dim tensor; min(input, dim, keepdim) -> (values, indices); min(input, other)."""
+    """min(input): 0-dim; min(input, dim, keepdim): (values, indices); min(input, other)."""
     if dim is None and other is None and out is None and input._a.size and not (
             input.requires_grad and ENABLED[0]) and input.dtype.category != _COMPLEX:
         return _wrap(_min(input._a, None), input.dtype)
@@ -176,12 +177,14 @@ def _argmax(input, dim, keepdim, out, largest):
     name = "argmax" if largest else "argmin"
     d = input.dtype
     if d is D.bool_ or d.category == D.COMPLEX:
-        raise RuntimeError(f"{name}(): does not support {'bool' if d is D.bool_ else 'complex'} input")
+        kind = "bool" if d is D.bool_ else "complex"
+        raise RuntimeError(f"{name}(): does not support {kind} input")
     a = input._a
     f = np.argmax if largest else np.argmin
     if dim is None:
         if not a.size:
-            raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
+            raise IndexError(f"{name}(): Expected reduction dim to be specified for "
+                             "input.numel() == 0.")
         r = np.asarray(f(a), np.int64)
         if keepdim:
             r = r.reshape((1,) * a.ndim)

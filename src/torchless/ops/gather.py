@@ -531,7 +531,10 @@ def nonzero(input, *, out=None, as_tuple=False):
     if flat:
         return _wrap(np.zeros((nz[0].size, 0), np.int64), D.int64)
     # torch returns the (n, ndim) result in column-major memory: strides (1, n)
-    return _wrap(np.stack(nz).astype(np.int64, copy=False).T, D.int64)
+    out = np.empty((len(nz), nz[0].size), np.int64)
+    for i, k in enumerate(nz):
+        out[i] = k
+    return _wrap(out.T, D.int64)
 
 
 def argwhere(input):

@@ -18,7 +18,8 @@ from ..autograd.grad_mode import ENABLED
 from ._index import (Parsed, advanced_get, advanced_shape, basic_view, check_expand,
                      convert_scalar, parse, prepare_advanced, strip_ones, typename)
 from ._inplace import bump_version, commit
-from ._strides import (elem_strides, empty_strided, fmt, regenerate_views, replay, replay_array,
+from .shape import unsqueeze_array
+from ._strides import (canonical, elem_strides, empty_strided, fmt, regenerate_views, replay, replay_array,
                        step_name, view_apply)
 
 ndarray = np.ndarray
@@ -164,21 +165,34 @@ def write(a, p, adv, value, vshape, accumulate=False):
 # ------------------------------------------------------------------ __getitem__
 def getitem(self, idx):
     """self[idx]: a view for ints, slices, None and Ellipsis; a copy with tensor/list indices."""
-    c = idx.__class__
-    if c is int:
-        if not (self.requires_grad and ENABLED[0]):
+    a = self._a
+    if not self.requires_grad:
+        # short paths for the common indices, where NumPy already does exactly what torch does;
+        # anything unusual (errors included) falls through to the general reading below
+        c = idx.__class__
+        if c is int:
             try:
-                return _wrap(self._a[idx, ...], self.dtype)
+                return _wrap(a[idx, ...], self.dtype)
             except IndexError:
                 pass
-    elif c is slice and idx.step is None and not (self.requires_grad and ENABLED[0]):
-        try:
-            r = self._a[idx]
-        except (IndexError, TypeError):
-            r = None
-        if r is not None and r.size:
-            return _wrap(r, self.dtype)
-    a = self._a
+        elif c is slice:
+            if idx.step is None:
+                try:
+                    r = a[idx]
+                except (IndexError, TypeError):
+                    r = None
+                if r is not None and r.size:
+                    return _wrap(r, self.dtype)
+        elif c is tuple:
+            r = _basic_tuple(a, idx)
+            if r is not None:
+                return _wrap(r, self.dtype)
+        elif c is Tensor:
+            r = _tensor_index(a, idx)
+            if r is not None:
+                return _wrap(r, self.dtype)
+        elif idx is None:
+            return _wrap(unsqueeze_array(a, 0), self.dtype)
     p = parse(a, idx)
     if self.requires_grad and ENABLED[0]:
         v = view_apply(BasicIndex, self, p=p) if (p.key or not p.adv) else self
@@ -193,6 +207,43 @@ def getitem(self, idx):
     return _wrap(v, self.dtype)
 
 
+def _basic_tuple(a, idx):
+    """a[idx] for a tuple of ints and step-less slices (None when it needs the general path)."""
+    if len(idx) > a.ndim:
+        return None
+    for k in idx:
+        kc = k.__class__
+        if kc is slice:
+            if k.step is not None:
+                return None
+        elif kc is not int:
+            return None
+    try:
+        r = a[idx + (Ellipsis,)]
+    except (IndexError, TypeError):
+        return None
+    return r if r.size else None    # (an empty view's offset is placed by the general path)
+
+
+def _tensor_index(a, t):
+    """a[t] for one long index tensor or a bool mask over leading dims, on a canonical array."""
+    ia = t._a
+    d = t.dtype
+    if not ia.ndim or not a.ndim or not canonical(a):
+        return None
+    if d is D.int64 or d is D.int32:
+        if not ia.flags.c_contiguous or a.shape[0] == 0:
+            return None
+        try:
+            return np.take(a, ia, axis=0)       # raises before reading when out of bounds
+        except IndexError:
+            return None
+    if d is D.bool_ and ia.shape == a.shape[:ia.ndim]:
+        r = a[ia]
+        return r if canonical(r) else r.copy()
+    return None
+
+
 # ------------------------------------------------------------------ __setitem__
 _OVERLAP = ("unsupported operation: more than one element of the written-to tensor refers to a single "
             "memory location. Please clone() the tensor before performing the operation.")
@@ -202,12 +253,27 @@ _PARTIAL = ("unsupported operation: some elements of the input tensor and the wr
 
 def setitem(self, idx, value):
     """self[idx] = value (broadcast, cast to self's dtype), written into self's memory."""
-    c = idx.__class__
     vc = value.__class__
-    if (c is int or (c is slice and idx.step is None)) and (vc is float or vc is int) \
-            and not self.requires_grad:
+    if (vc is float or vc is int) and not self.requires_grad:
+        # short path: a Python number written at ints, step-less slices, one long index tensor
+        # or a mask (NumPy checks every index before writing, so a failure writes nothing)
+        c = idx.__class__
         a = self._a
-        if 0 not in a.strides:
+        ok = c is int or (c is slice and idx.step is None)
+        if not ok and c is tuple and len(idx) <= a.ndim:
+            ok = True
+            for k in idx:
+                kc = k.__class__
+                if not (kc is int or (kc is slice and k.step is None)):
+                    ok = False
+                    break
+        if not ok and c is Tensor and idx._a.ndim and a.ndim:
+            ia = idx._a
+            d = idx.dtype
+            if d is D.int64 or d is D.int32 or (d is D.bool_ and ia.shape == a.shape[:ia.ndim]):
+                ok = True
+                idx = ia
+        if ok and 0 not in a.strides and a.flags.writeable:
             v = convert_scalar(value, self.dtype) if (vc is int or self.dtype is not D.float64) else value
             try:
                 a[idx] = v
@@ -230,6 +296,8 @@ def _setitem(self, idx, value):
     varr, vt = _value(self, value)
     if idx is False:
         return      # torch: a bare False selects nothing and checks nothing more
+    if idx is True:
+        idx = None  # and a bare True copies into self.unsqueeze(0)
     a = self._a
     p = parse(a, idx, setting=True)
     tracking = ENABLED[0] and (self.requires_grad or (vt is not None and vt.requires_grad))

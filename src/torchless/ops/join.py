@@ -68,6 +68,10 @@ def cat(tensors, dim=0, *, axis=None, out=None):
     """Concatenate tensors along dim (dtypes promote; legacy empty (0,) tensors are skipped)."""
     if axis is not None:
         dim = axis
+    if tensors.__class__ in (list, tuple) and tensors and dim.__class__ is int:
+        r = _cat_short(tensors, dim)
+        if r is not None:
+            return r
     tensors = _tensor_list(tensors, "cat")
     if not tensors:
         raise ValueError("torch.cat(): expected a non-empty list of Tensors")
@@ -100,6 +104,27 @@ def cat(tensors, dim=0, *, axis=None, out=None):
     return _wrap(_c(np.concatenate(parts, axis=d, dtype=rd.np, casting="unsafe")), rd)
 
 
+def _cat_short(tensors, dim):
+    """cat of same-dtype tensors that need no graph, straight to NumPy (None: general path)."""
+    t0 = tensors[0]
+    if t0.__class__ is not Tensor:
+        return None
+    d = t0.dtype
+    arrays = []
+    for t in tensors:
+        if t.__class__ is not Tensor or t.dtype is not d or t.requires_grad:
+            return None
+        a = t._a
+        if a.ndim == 0 or (a.ndim == 1 and a.shape[0] == 0):
+            return None
+        arrays.append(a)
+    try:
+        r = np.concatenate(arrays, axis=dim)
+    except (ValueError, IndexError, TypeError):
+        return None      # torch's message from the general path
+    return _wrap(_c(r), d)
+
+
 class Stack(Op):
     name = "StackBackward0"
     kind = NONE
@@ -117,6 +142,10 @@ class Stack(Op):
 
 def stack(tensors, dim=0, *, out=None):
     """Join equal-shaped tensors along a new dim."""
+    if tensors.__class__ in (list, tuple) and tensors and dim.__class__ is int:
+        r = _stack_short(tensors, dim)
+        if r is not None:
+            return r
     tensors = _tensor_list(tensors, "stack")
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
@@ -131,6 +160,27 @@ def stack(tensors, dim=0, *, out=None):
     if _any_grad(tensors):
         return Stack.apply(*tensors, dim=d, dtype=rd.np)
     return _wrap(_c(np.stack([t._a for t in tensors], axis=d, dtype=rd.np, casting="unsafe")), rd)
+
+
+def _stack_short(tensors, dim):
+    """stack of same-dtype, same-shape tensors that need no graph (None: general path)."""
+    t0 = tensors[0]
+    if t0.__class__ is not Tensor:
+        return None
+    d = t0.dtype
+    shape = t0._a.shape
+    n = len(shape)
+    if not -n - 1 <= dim <= n:
+        return None
+    if dim < 0:
+        dim += n + 1
+    key = (_FULL,) * dim + (None,)
+    arrays = []
+    for t in tensors:
+        if t.__class__ is not Tensor or t.dtype is not d or t.requires_grad or t._a.shape != shape:
+            return None
+        arrays.append(t._a[key])
+    return _wrap(_c(np.concatenate(arrays, axis=dim)), d)
 
 
 def atleast_1d(*tensors):
@@ -382,8 +432,11 @@ class Flip(Op):
     @staticmethod
     def forward(ctx, a, dims=()):
         ctx.dims = dims
+        rev = a[tuple(slice(None, None, -1) if i in dims else _FULL for i in range(a.ndim))]
+        if a.flags.c_contiguous:
+            return rev.copy()
         out = _like_layout(a)
-        np.copyto(out, np.flip(a, dims) if dims else a)
+        np.copyto(out, rev)
         return out
 
     @staticmethod
@@ -465,7 +518,16 @@ class Repeat(Op):
     def forward(ctx, a, reps=()):
         ctx.reps = reps
         ctx.in_shape = a.shape
-        return np.tile(a.reshape((1,) * (len(reps) - a.ndim) + a.shape), reps)
+        shape = (1,) * (len(reps) - a.ndim) + a.shape
+        # each dim (s) becomes (r, s): broadcast a view, then one contiguous copy
+        inter = []
+        target = []
+        for r, s in zip(reps, shape):
+            inter += [1, s]
+            target += [r, s]
+        out = np.empty(target, a.dtype)
+        np.copyto(out, a.reshape(inter))
+        return out.reshape([r * s for r, s in zip(reps, shape)])
 
     @staticmethod
     def backward(ctx, g):

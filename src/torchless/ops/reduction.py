@@ -20,6 +20,7 @@ _add = np.add.reduce
 _mul = np.multiply.reduce
 _max = np.maximum.reduce
 _F32 = np.dtype(np.float32)
+_I64 = np.dtype(np.int64)
 _F16 = np.dtype(np.float16)
 _FLOAT = D.FLOAT
 _HALF = D.float16
@@ -54,7 +55,8 @@ def reduce_dims(dim, ndim):
 def one_dim(dim, ndim, fname="dim"):
     """A single wrapped dim for ops that take exactly one (argmax, cumsum, sort ...)."""
     if isinstance(dim, (tuple, list)):
-        raise TypeError(f"{fname}(): argument 'dim' (position 1) must be int, not {type(dim).__name__}")
+        raise TypeError(f"{fname}(): argument 'dim' (position 1) must be int, not "
+                        f"{type(dim).__name__}")
     return wrap_dim(dim, ndim)
 
 
@@ -82,7 +84,7 @@ def expand_back(ctx, g):
 
 
 def unsqueeze_back(ctx, g):
-    """A reduction's gradient with the reduced dims restored as size 1 (broadcasts against input)."""
+    """A reduction's gradient with the reduced dims restored as size 1 (broadcasts to input)."""
     if ctx.keepdim:
         return g
     return g.reshape(keep_shape(ctx.shape, ctx.dims))
@@ -163,18 +165,12 @@ def write_out(out, r, name=None):
                 f"An output with one or more elements was resized since it had shape "
                 f"[{', '.join(map(str, out._a.shape))}], which does not match the required output "
                 f"shape [{', '.join(map(str, r._a.shape))}]. This behavior is deprecated, and in a "
-                "future PyTorch release outputs will not be resized unless they have zero elements. "
-                "You can explicitly reuse an out tensor t by resizing it, inplace, to zero elements "
-                "with t.resize_(0).", UserWarning, stacklevel=3)
+                "future PyTorch release outputs will not be resized unless they have zero "
+                "elements. You can explicitly reuse an out tensor t by resizing it, inplace, to "
+                "zero elements with t.resize_(0).", UserWarning, stacklevel=3)
         out._a = np.empty(r._a.shape, out.dtype.np)
     np.copyto(out._a, r._a, casting="unsafe")
     return out
-
-
-def float_only(name, d):
-    if d.category < _FLOAT:
-        raise RuntimeError(f"{name}(): could not infer output dtype. Input dtype must be either a "
-                           f"floating point or complex dtype. Got: {d.type_name}")
 
 
 # ---------------------------------------------------------------- torch.return_types
@@ -205,7 +201,8 @@ def _field(i):
 
 def _structseq(name, names):
     ns = {"__slots__": (), "_names": names, "n_fields": len(names),
-          "n_sequence_fields": len(names), "n_unnamed_fields": 0, "__module__": "torch.return_types"}
+          "n_sequence_fields": len(names), "n_unnamed_fields": 0,
+          "__module__": "torch.return_types"}
     ns.update({n: _field(i) for i, n in enumerate(names)})
     return type(name, (_StructSeq,), ns)
 
@@ -241,11 +238,11 @@ class Sum(Op):
         ctx.dims, ctx.keepdim, ctx.shape = dims, keepdim, a.shape
         if named:
             ctx.name = "SumBackward1"
-        if a.dtype != npd:
-            a = a.astype(npd)      # integers sum in int64; dtype=... casts the input first
         if npd == _F16:
-            return _add(a, dims, _F32, None, keepdim).astype(_F16)
-        return _add(a, dims, None, None, keepdim)
+            return _add(a.astype(npd), dims, _F32, None, keepdim).astype(_F16)
+        if a.dtype != npd and not (npd == _I64 and a.dtype.kind in "biu"):
+            a = a.astype(npd)      # dtype=... casts the input first (integers widen in the sum)
+        return _add(a, dims, npd, None, keepdim)
 
     @staticmethod
     def backward(ctx, g):
@@ -325,7 +322,9 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, _name=None) ->
         raise RuntimeError("mean(): could not infer output dtype. Optional dtype must be either a "
                            f"floating point or complex dtype. Got: {dtype.type_name}")
     if dtype is None:
-        float_only("mean", d)
+        if d.category < _FLOAT:
+            raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a "
+                               f"floating point or complex dtype. Got: {d.type_name}")
         if out is not None and out.dtype.category >= _FLOAT:
             dtype = out.dtype
     dims = reduce_dims(dim, input._a.ndim)
@@ -401,7 +400,8 @@ def _all_any(input, dim, keepdim, out, f, name):
     r = _wrap(np.asarray(r, rd.np), rd)
     if out is not None:
         if out.dtype is not rd:
-            raise RuntimeError(f"{name} only supports bool tensor for result, got: {out.dtype.type_name}")
+            raise RuntimeError(f"{name} only supports bool tensor for result, got: "
+                               f"{out.dtype.type_name}")
         return write_out(out, r, name)
     return r
 

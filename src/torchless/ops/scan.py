@@ -129,8 +129,8 @@ class Cummax(Op):
         if not largest:
             ctx.name = "CumminBackward0"
         if not a.ndim:
-            ctx.idx = idx = np.zeros((), np.int64)
-            return a.copy(), idx
+            return a.copy(), np.zeros((), np.int64)
+        a = np.ascontiguousarray(a)
         vals = (np.maximum if largest else np.minimum).accumulate(a, dim)
         hit = a == vals
         if a.dtype.kind in "fc":
@@ -143,17 +143,13 @@ class Cummax(Op):
 
     @staticmethod
     def backward(ctx, g, _gi=None):
-        # each output's gradient goes to the input its index names
+        # each output's gradient is added to the input its index names
+        if not g._a.ndim:
+            return (g,)
         out = np.zeros_like(g._a)
-        if out.ndim:
-            src = np.moveaxis(g._a, ctx.dim, -1).reshape(-1, g._a.shape[ctx.dim])
-            idx = np.moveaxis(ctx.idx, ctx.dim, -1).reshape(src.shape)
-            acc = np.zeros_like(src)
-            rows = np.arange(src.shape[0])[:, None]
-            np.add.at(acc, (np.broadcast_to(rows, idx.shape), idx), src)
-            out = np.moveaxis(acc.reshape(np.moveaxis(g._a, ctx.dim, -1).shape), -1, ctx.dim)
-        else:
-            out = g._a.copy()
+        where = list(np.indices(g._a.shape))
+        where[ctx.dim] = ctx.idx
+        np.add.at(out, tuple(where), g._a)
         return (constant(out),)
 
 

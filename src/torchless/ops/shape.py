@@ -11,13 +11,12 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _dtype as D
-from .._tensor import Tensor, _root, _wrap, wrap_dim
+from .._tensor import Tensor, _new, _root, _wrap, wrap_dim
 from ..autograd.function import NONE, Op
 from ..autograd.grad_mode import ENABLED
 from ._inplace import bump_version
 from ._strides import (VIEW_ERROR, canonical, contiguous_strides, elem_strides, fmt, infer_size,
-                       int_list, is_contiguous_array, make_view, strided, view_apply, view_strides,
-                       _fast_ok)
+                       int_list, is_contiguous_array, make_view, strided, view_apply, view_strides)
 
 ndarray = np.ndarray
 
@@ -175,6 +174,25 @@ def _tracked(t):
 def view(self, *shape):
     """A view of self with the given shape (sharing memory); -1 infers one size."""
     a = self._a
+    if not self.requires_grad and a.flags.c_contiguous and a.ndim and a.strides[-1] == a.itemsize:
+        # Short path: NumPy's reshape of this layout gives torch's strides, except when the
+        # shape is unchanged (NumPy then keeps odd strides of size-1 dims).  NumPy also takes
+        # any negative size as the one to infer (torch: only -1), hence the shape check.
+        try:
+            r = a.reshape(*shape)
+        except (TypeError, ValueError):
+            r = None       # a dtype, or a bad size: torch's handling below
+        if r is not None:
+            rs = r.shape
+            if rs != a.shape and (rs == shape or _only_minus_one(shape[0] if len(shape) == 1 else shape)):
+                t = _new(Tensor)
+                t._a = r
+                t.dtype = self.dtype
+                t.requires_grad = False
+                t.grad = None
+                t.grad_fn = None
+                t._meta = None
+                return t
     if len(shape) == 1:
         s0 = shape[0]
         if s0.__class__ is not int:
@@ -184,14 +202,6 @@ def view(self, *shape):
     elif not shape:
         raise TypeError("view() received an invalid combination of arguments - got (), but expected "
                         "one of:\n * (torch.dtype dtype)\n * (tuple of ints size)\n")
-    if not (self.requires_grad and ENABLED[0]) and _fast_ok(a):
-        try:
-            r = a.reshape(shape)
-            # NumPy takes any negative size as the one to infer; torch only -1
-            if r.shape == shape or _only_minus_one(shape):
-                return _wrap(r, self.dtype)
-        except (TypeError, ValueError):
-            pass  # torch's message below
     return _view(self, shape, None)
 
 
@@ -247,18 +257,19 @@ def view_as(self, other):
 def reshape(self, *shape):
     """self with the given shape: a view when the strides allow it, a copy otherwise."""
     a = self._a
+    if not self.requires_grad and a.flags.c_contiguous and a.ndim and a.strides[-1] == a.itemsize:
+        try:
+            r = a.reshape(*shape)      # as in view
+        except (TypeError, ValueError):
+            r = None
+        if r is not None:
+            rs = r.shape
+            if rs != a.shape and (rs == shape or _only_minus_one(shape[0] if len(shape) == 1 else shape)):
+                return _wrap(r, self.dtype)
     if len(shape) == 1 and shape[0].__class__ is not int:
         shape = shape[0]
     elif not shape:
         raise TypeError("reshape() missing 1 required positional arguments: \"shape\"")
-    if not (self.requires_grad and ENABLED[0]) and _fast_ok(a):
-        try:
-            r = a.reshape(shape)
-            # NumPy takes any negative size as the one to infer; torch only -1
-            if r.shape == shape or _only_minus_one(shape):
-                return _wrap(r, self.dtype)
-        except (TypeError, ValueError):
-            pass
     return _reshape(self, shape)
 
 
@@ -288,6 +299,8 @@ def flatten(input, start_dim=0, end_dim=-1):
     """Merge dims start_dim..end_dim into one (a view when possible)."""
     a = input._a
     nd = a.ndim
+    if start_dim == 0 and end_dim == -1 and nd > 1:
+        return reshape(input, -1)
     if nd == 0:
         return reshape(input, (1,))
     s = wrap_dim(start_dim, nd)
@@ -396,6 +409,14 @@ def permute(input, *dims):
     """A view with the dims reordered."""
     a = input._a
     n = a.ndim
+    if not input.requires_grad:
+        d = dims[0] if len(dims) == 1 and dims[0].__class__ in (tuple, list) else dims
+        if len(d) == n:
+            try:
+                # NumPy checks range and repeats; its messages are replaced by torch's below
+                return _wrap(a.transpose(d), input.dtype)
+            except (TypeError, ValueError, IndexError):
+                pass
     dims = int_list(dims, "permute", "dims")
     if len(dims) != n:
         raise RuntimeError(
@@ -478,6 +499,10 @@ def movedim(input, source, destination):
 def expand(self, *sizes):
     """A view with size-1 dims repeated (stride 0) and new leading dims; -1 keeps a size."""
     a = self._a
+    if not self.requires_grad and a.flags.c_contiguous and a.size:
+        r = _expand_short(a, sizes[0] if len(sizes) == 1 and sizes[0].__class__ is not int else sizes)
+        if r is not None:
+            return _wrap(r, self.dtype)
     sizes = int_list(sizes, "expand")
     shape = a.shape
     n, k = len(sizes), a.ndim
@@ -514,6 +539,38 @@ def expand(self, *sizes):
     if out_shape == shape:
         return _wrap(a.view(), self.dtype)
     return _wrap(strided(a, out_shape, out_st), self.dtype)
+
+
+def _expand_short(a, sizes):
+    """expand of a C-contiguous array when every size is valid (None: let expand() decide)."""
+    shape = a.shape
+    st = a.strides
+    k = len(shape)
+    lead = len(sizes) - k
+    if lead < 0:
+        return None
+    out_st = []
+    i = 0
+    for s in sizes:
+        if s.__class__ is not int:
+            return None
+        if i < lead:
+            if s < 0:
+                return None
+            out_st.append(0)
+        else:
+            cur = shape[i - lead]
+            if s == cur or s == -1:
+                out_st.append(st[i - lead])
+            elif cur == 1 and s >= 0:
+                out_st.append(0)
+            else:
+                return None
+        i += 1
+    out = tuple(shape[j - lead] if (j >= lead and s == -1) else s for j, s in enumerate(sizes))
+    if 0 in out:
+        return None
+    return ndarray(out, a.dtype, a, 0, tuple(out_st))
 
 
 def expand_strides(a, shape):

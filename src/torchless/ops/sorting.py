@@ -355,14 +355,18 @@ class _Unique(Op):
 
     name = "Unique2Backward0"
     kind = NONE
+    _torch_names = {"Unique2Backward0": "_unique2", "UniqueDimBackward0": "unique_dim",
+                    "UniqueConsecutiveBackward0": "unique_consecutive"}
 
     @staticmethod
-    def forward(ctx, a, vals=None):
+    def forward(ctx, a, vals=None, name="Unique2Backward0"):
+        ctx.name = name
         return vals
 
     @staticmethod
     def backward(ctx, *grads):
-        raise RuntimeError("the derivative for '_unique2' is not implemented.")
+        raise NotImplementedError(
+            f"the derivative for '{_Unique._torch_names[ctx.name_()]}' is not implemented.")
 
 
 def _groups(s):
@@ -407,7 +411,7 @@ def _unique_along(a, dim, sort, return_inverse, return_counts):
     return vals, inv, cnt
 
 
-def _unique(input, sorted_, return_inverse, return_counts, dim, consecutive):
+def _unique(input, return_inverse, return_counts, dim, consecutive):
     a = input._a
     if dim is not None:
         if not a.ndim:
@@ -419,7 +423,9 @@ def _unique(input, sorted_, return_inverse, return_counts, dim, consecutive):
     elif input.dtype.category == D.COMPLEX:
         raise NotImplementedError(f'"unique" not implemented for \'{input.dtype.type_name}\'')
     vals, inv, cnt = _unique_along(a, dim, not consecutive, return_inverse, return_counts)
-    v = _Unique.apply(input, vals=vals)
+    name = ("UniqueConsecutiveBackward0" if consecutive else
+            "Unique2Backward0" if dim is None else "UniqueDimBackward0")
+    v = _Unique.apply(input, vals=vals, name=name)
     if not (return_inverse or return_counts):
         return v
     out = [v]
@@ -431,13 +437,14 @@ def _unique(input, sorted_, return_inverse, return_counts, dim, consecutive):
 
 
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
-    """The distinct values (always sorted on CPU); optionally inverse indices and counts."""
-    return _unique(input, sorted, return_inverse, return_counts, dim, False)
+    """The distinct values, optionally with inverse indices and counts; torch's CPU kernel
+    sorts them whatever ``sorted`` says, and so does this."""
+    return _unique(input, return_inverse, return_counts, dim, False)
 
 
 def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
     """Collapse runs of equal consecutive values (or slices along dim)."""
-    return _unique(input, True, return_inverse, return_counts, dim, True)
+    return _unique(input, return_inverse, return_counts, dim, True)
 
 
 # ---------------------------------------------------------------- Tensor methods

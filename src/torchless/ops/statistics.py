@@ -37,9 +37,7 @@ def _moments(a, dims, correction):
     if a.dtype == np.float16:
         a = a.astype(np.float32)
     n = reduced_count(a.shape, dims)
-    m = _add(a, dims, None, None, True) / n if n else np.full(keep_shape(a.shape, dims), np.nan,
-                                                               a.dtype)
-    dev = np.asarray(a - m)
+    dev = np.asarray(a - _add(a, dims, None, None, True) / n)     # n = 0: 0/0, NaN as in torch
     if dev.dtype.kind == "c":
         dev = np.abs(dev)
     np.multiply(dev, dev, out=dev)
@@ -48,7 +46,7 @@ def _moments(a, dims, correction):
 
 
 class Var(Op):
-    """var and std; ``root`` selects std.  The result is real (complex input gives its real dtype)."""
+    """var and std (``root``); the result is real (complex input gives its real dtype)."""
 
     name = "VarBackward0"
     kind = NONE
@@ -120,11 +118,13 @@ def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 
 
 # ---------------------------------------------------------------- norm
-def _vector_norm(a, p, dims, keepdim):
+def _vector_norm(a, p, dims):
     """The p-norm of a over dims (None: all) with keepdim=True; a is real or complex."""
+    if a.dtype == np.float16:       # torch accumulates half precision in float
+        return _vector_norm(a.astype(np.float32), p, dims).astype(np.float16)
     x = np.abs(a) if a.dtype.kind == "c" or p != 2 else a
     if p == 2:
-        if dims is None and x.flags.c_contiguous and x.dtype != np.float16:
+        if dims is None and x.flags.c_contiguous:
             f = x.reshape(-1)
             return np.sqrt(np.dot(f, f)).reshape(keep_shape(a.shape, None))
         return np.sqrt(_add(x * x, dims, None, None, True))
@@ -149,7 +149,7 @@ class Norm(Op):
         if npd is not None and a.dtype != npd:
             a = a.astype(npd)
         ctx.dims, ctx.keepdim, ctx.shape, ctx.p = dims, keepdim, a.shape, p
-        r = _vector_norm(a, p, dims, keepdim)
+        r = _vector_norm(a, p, dims)
         if not keepdim:
             r = r.reshape([s for i, s in enumerate(a.shape) if dims is not None and i not in dims])
         return r.astype(a.real.dtype, copy=False)
@@ -219,12 +219,13 @@ def _norm_dtype(input, dtype):
                            f"{dtype.type_name}")
     if D.promote_types(d, dtype) is not dtype:
         raise RuntimeError(f"linalg.vector_norm: the dtype of the input ({d.type_name}) should be "
-                           f"convertible without narrowing to the specified dtype ({dtype.type_name})")
+                           "convertible without narrowing to the specified dtype "
+                           f"({dtype.type_name})")
     return dtype.np
 
 
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None) -> Tensor:
-    """The p-norm over dim: a number p gives a vector norm, 'fro' the 2-norm, 'nuc' the nuclear norm."""
+    """The p-norm over dim: a number p is a vector norm, 'fro' the 2-norm, 'nuc' the nuclear."""
     a = input._a
     if isinstance(p, str):
         if p == "fro":
@@ -247,9 +248,10 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None) -> Tenso
                                "because the operation does not have an identity")
         for d in dims or ():
             if a.shape[d] == 0:
-                raise RuntimeError(f"linalg.vector_norm cannot compute the inf norm on the dimension "
-                                   f"{d}because this dimension is empty and the operation does not "
-                                   "have an identity")
+                # (torch's message lacks the space after the dim)
+                raise RuntimeError("linalg.vector_norm cannot compute the inf norm on the "
+                                   f"dimension {d}because this dimension is empty and the "
+                                   "operation does not have an identity")
     p = int(p) if p.is_integer() else p
     if out is None and not (input.requires_grad and ENABLED[0]):
         return _wrap(Norm.forward(NOCTX, a, p, dims, keepdim, npd))

@@ -12,8 +12,10 @@ import numpy as np
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap
 from ..autograd.function import NONE
-from ._pw import (F16, F32, NUMBER, Pointwise, arg_error, check_cast, check_tensor, fma, inplace_from,
-                  keep_first, not_implemented, write_out)
+from ._pw import (CLIP, CLIP_LIKE_TORCH, F16, F32, FAST_FLOAT, NUMBER, TIES_KEEP_SECOND, Pointwise,
+                  arg_error, check_cast,
+                  check_int_scalar, check_tensor, fma, inplace_from, keep_first, not_implemented,
+                  write_out)
 
 # the C++ names torch uses in "value cannot be converted" and "expected dtype" messages
 _CPP = {D.bool_: "bool", D.uint8: "uint8_t", D.int8: "int8_t", D.int16: "int16_t",
@@ -26,14 +28,16 @@ _CPP_TYPE = {**_CPP, D.uint8: "unsigned char", D.int8: "signed char", D.int16: "
 
 def _fits(value, dt):
     """Raise torch's error when a Python number can't be converted to dtype dt."""
+    if value.__class__ is int:
+        check_int_scalar(value)
     bad = False
     if dt.category == D.INT and dt is not D.int64 and value.__class__ in (int, bool):
         bits = dt.itemsize * 8
         bad = not -(1 << (bits - 1)) <= value < (1 << bits)
     elif value.__class__ is complex and dt.category < D.COMPLEX:
         bad = True
-    elif dt is D.float16 and value.__class__ in (int, float) and math.isfinite(value):
-        bad = abs(value) > 65504 and not math.isfinite(float(np.float16(value)))
+    elif dt in (D.float16, D.float32) and value.__class__ in (int, float) and math.isfinite(value):
+        bad = abs(value) > 65504 and not math.isfinite(float(dt.np.type(value)))
     if bad:
         raise RuntimeError(f"value cannot be converted to type {_CPP[dt]} without overflow")
 
@@ -71,6 +75,15 @@ def where(condition, input=None, other=None, *, out=None):
                         f"{type(condition).__name__}")
     if input is None and other is None:
         return tuple(_wrap(i.astype(np.int64)) for i in np.nonzero(np.atleast_1d(condition._a)))
+    if (out is None and input.__class__ is Tensor and condition.dtype is D.bool_
+            and input.dtype in FAST_FLOAT and not input.requires_grad and (
+                other.__class__ is Tensor and other.dtype is input.dtype and not other.requires_grad
+                or other.__class__ is float)):
+        try:
+            return _wrap(np.where(condition._a, input._a, other if other.__class__ is float
+                                  else other._a), input.dtype)
+        except ValueError:
+            pass                                # the slow path raises torch's message
     for v, name, pos in ((input, "input", 2), (other, "other", 3)):
         if not isinstance(v, (Tensor, *NUMBER)):
             raise arg_error("where", name, pos, v)
@@ -88,6 +101,8 @@ def where(condition, input=None, other=None, *, out=None):
 # ---------------------------------------------------------------- clamp
 def _clamp_kernel(a, lo, hi):
     # ties keep a (so -0.0 stays -0.0), and nan in a or a bound propagates, as in torch
+    if CLIP_LIKE_TORCH and a.dtype.kind != "b" and lo is not None and hi is not None:
+        return CLIP(a, lo, hi)
     if lo is not None:
         a = keep_first(np.maximum, a, lo)
     if hi is not None:
@@ -228,6 +243,18 @@ def _clamp(input, min, max, variant, ops):
 
 def clamp(input, min=None, max=None, *, out=None):
     """Limit input to [min, max]; a bound may be None, a number or a tensor."""
+    if out is None and input.__class__ is Tensor and CLIP_LIKE_TORCH and (
+            input.dtype in FAST_FLOAT and not input.requires_grad):
+        # short path: finite-range Python number bounds on a float tensor (np.clip has
+        # torch's semantics, see _pw.CLIP_LIKE_TORCH)
+        mc, xc = min.__class__, max.__class__
+        if (mc is float or mc is int) and _in_range(min):
+            if (xc is float or xc is int) and _in_range(max):
+                return _wrap(CLIP(input._a, min, max), input.dtype)
+            if max is None and TIES_KEEP_SECOND:
+                return _wrap(np.maximum(min, input._a), input.dtype)
+        elif min is None and (xc is float or xc is int) and _in_range(max) and TIES_KEEP_SECOND:
+            return _wrap(np.minimum(max, input._a), input.dtype)
     r = _clamp(input, min, max, "clamp", (Clamp, ClampTensor))
     return r if out is None else write_out(out, r)
 
@@ -245,6 +272,13 @@ def clamp_max(input, max, *, out=None):
 
 
 clip = clamp
+
+
+def _in_range(v):
+    """A bound float32 can hold (larger ones take the slow path, which raises torch's error)."""
+    if v.__class__ is int:
+        return -(1 << 63) <= v < (1 << 64)
+    return -3.4e38 < v < 3.4e38 or v != v or v in (math.inf, -math.inf)
 
 
 # ---------------------------------------------------------------- lerp
@@ -409,6 +443,13 @@ def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
 # ---------------------------------------------------------------- Tensor methods
 Tensor.where = lambda self, condition, y: where(condition, self, y)
 Tensor.clamp = Tensor.clip = clamp
+
+
+def _in_range(v):
+    """A bound float32 can hold (larger ones take the slow path, which raises torch's error)."""
+    if v.__class__ is int:
+        return -(1 << 63) <= v < (1 << 64)
+    return -3.4e38 < v < 3.4e38 or v != v or v in (math.inf, -math.inf)
 Tensor.clamp_min = clamp_min
 Tensor.clamp_max = clamp_max
 Tensor.lerp = lerp

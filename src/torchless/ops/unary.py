@@ -13,10 +13,10 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap
-from ..autograd.function import FLOAT, SAME
+from ..autograd.function import FLOAT
 from ._erf import erf as _erf64
-from ._pw import (F16, F32, FAST_FLOAT, Pointwise, check_tensor, inplace, keep_first, not_implemented,
-                  unary_function, unary_inplace, via_f32, write_out)
+from ._pw import (F16, FAST_FLOAT, TIES_KEEP_SECOND, Pointwise, check_tensor, inplace, keep_first,
+                  not_implemented, unary_function, unary_inplace, via_f32, write_out)
 
 _INTS = frozenset((D.uint8, D.int8, D.int16, D.int32, D.int64))
 _REAL = FAST_FLOAT | _INTS
@@ -36,11 +36,14 @@ def _rsqrt(a):
     return np.reciprocal(r, out=r)
 
 
+_ONE = {np.dtype(t): np.ones((), t) for t in (np.float32, np.float64)}
+
+
 def _sigmoid(a):
     """1 / (1 + exp(-a)) in four in-place passes (exp overflows to inf, giving exactly 0)."""
     r = np.negative(a, out=np.empty_like(a))
     np.exp(r, out=r)
-    r += 1
+    np.add(r, _ONE.get(r.dtype, 1), out=r)       # a 0-dim array: NumPy's cheapest operand
     return np.reciprocal(r, out=r)
 
 
@@ -503,7 +506,13 @@ arcsin, arccos, arctan = asin, acos, atan
 fix = trunc
 
 
+# 0-dim zeros per dtype: NumPy's cheapest operand (a Python 0 costs a conversion per call)
+_ZEROS = {d.np: np.zeros((), d.np) for d in _REAL}
+
+
 def _relu_kernel(a):
+    if TIES_KEEP_SECOND:
+        return np.maximum(_ZEROS[a.dtype], a)     # returns a on ties: relu(-0.0) is -0.0
     return Relu.forward(None, a)
 
 
@@ -544,36 +553,31 @@ def nan_to_num_(input, nan=0.0, posinf=None, neginf=None):
 
 
 # Tensor methods and in-place forms; torch also exposes most in-place forms as torch.<name>_
-_inplace_fns = {}
-for _n, (_f, _op, _k) in _UNARY.items():
-    _inplace_fns[_n + "_"] = unary_inplace(_op, _k, FAST_FLOAT)
-for _a, _n in _ALIASES.items():
-    _UNARY[_a] = _UNARY[_n]
-    _inplace_fns[_a + "_"] = _inplace_fns[_n + "_"]
-for _n, (_f, _op, _k) in _UNARY.items():
-    setattr(Tensor, _n, _f)
-    setattr(Tensor, _n + "_", _inplace_fns[_n + "_"])
+_inplace_fns = {n + "_": unary_inplace(op, kernel, FAST_FLOAT) for n, (_, op, kernel) in _UNARY.items()}
+_abs_values_ = _inplace_fns["abs_"]
+
+
+def abs_(input):
+    """In-place abs (not for complex tensors: their abs is real)."""
+    if input.dtype.is_complex:
+        raise RuntimeError("In-place abs is not supported for complex tensors.")
+    return _abs_values_(input)
+
+
+_inplace_fns["abs_"] = abs_
+for _alias, _name in _ALIASES.items():
+    _UNARY[_alias] = _UNARY[_name]
+    _inplace_fns[_alias + "_"] = _inplace_fns[_name + "_"]
+for _name, (_fn, _, _) in _UNARY.items():
+    setattr(Tensor, _name, _fn)
+    setattr(Tensor, _name + "_", _inplace_fns[_name + "_"])
+del _alias, _name, _fn
 Tensor.__abs__ = abs
 Tensor.round = round
 Tensor.round_ = round_
 Tensor.nan_to_num = nan_to_num
 Tensor.nan_to_num_ = nan_to_num_
-
-
-_abs_kernel_ = _inplace_fns["abs_"]
-
-
-def _abs_(input):
-    """In-place abs (not for complex tensors, whose abs is real)."""
-    if input.dtype.is_complex:
-        raise RuntimeError("In-place abs is not supported for complex tensors.")
-    return _abs_kernel_(input)
-
-
-Tensor.abs_ = Tensor.absolute_ = _abs_
-_inplace_fns["abs_"] = _abs_
 del _inplace_fns["sign_"], _inplace_fns["absolute_"]      # Tensor methods only, not in torch.*
 globals().update(_inplace_fns)
-del _n, _f, _op, _k, _a
 
 __all__ = list(_UNARY) + ["round", "nan_to_num", "round_", "nan_to_num_"] + list(_inplace_fns)
