@@ -17,9 +17,18 @@ import torchless as tl
 torch.set_num_threads(1)    # compare per-call overhead, not thread pools
 
 
-def per_call(fn, number):
-    """Best of 7 repeats, in microseconds per call."""
-    return min(timeit.repeat(fn, number=number, repeat=7)) / number * 1e6
+def per_call(fn, number, repeat=7):
+    """Best of `repeat` runs, in microseconds per call."""
+    return min(timeit.repeat(fn, number=number, repeat=repeat)) / number * 1e6
+
+
+def interleaved(f, g, number, rounds=3):
+    """Best times of f and g, measured alternately (the machine's load drifts over time)."""
+    tf = tg = float("inf")
+    for _ in range(rounds):
+        tf = min(tf, per_call(f, number, 3))
+        tg = min(tg, per_call(g, number, 3))
+    return tf, tg
 
 
 TINY = {
@@ -47,8 +56,7 @@ def tiny(shape):
     for name, fn in TINY.items():
         tx, ty = torch.from_numpy(a.copy()), torch.from_numpy(b.copy())
         lx, ly = tl.tensor(a), tl.tensor(b)
-        t = per_call(lambda: fn(torch, tx, ty), 20000)
-        ll = per_call(lambda: fn(tl, lx, ly), 20000)
+        t, ll = interleaved(lambda: fn(torch, tx, ty), lambda: fn(tl, lx, ly), 20000)
         print(f"{name:22s} {t:8.2f} {ll:10.2f} {ll / t:7.2f}")
 
 
@@ -66,7 +74,11 @@ LARGE = {  # name: (torchless fn, the same work in NumPy)
     "x += y": (lambda x, y: x.__iadd__(y), lambda a, b: np.add(a, b, out=a)),
     "clamp": (lambda x, y: x.clamp(-1, 1), lambda a, b: np.clip(a, -1, 1)),
     "where": (lambda x, y: tl.where(x > y, x, y), lambda a, b: np.where(a > b, a, b)),
-    "add alpha (fma)": (lambda x, y: tl.add(x, y, alpha=0.5), lambda a, b: a + b * np.float32(0.5)),
+    # torch fuses a + alpha * b (one rounding): the same work in NumPy is a float64 pass
+    "add alpha (fma)": (lambda x, y: tl.add(x, y, alpha=0.5),
+                        lambda a, b: (a + b.astype(np.float64) * 0.5).astype(np.float32)),
+    "add alpha unfused": (lambda x, y: tl.add(x.double(), y.double(), alpha=0.5),
+                          lambda a, b: a.astype(np.float64) + b.astype(np.float64) * 0.5),
 }
 
 
@@ -81,9 +93,8 @@ def large(n):
     torch_ops = {"add": lambda: tx + ty, "exp": lambda: tx.exp(), "sigmoid": lambda: tx.sigmoid()}
     for name, (lfn, nfn) in LARGE.items():
         a2, b2 = a.copy(), b.copy()
-        nt = per_call(lambda: nfn(a2, b2), 5) / 1e3
-        lt = per_call(lambda: lfn(lx, ly), 5) / 1e3
-        tt = per_call(torch_ops[name], 5) / 1e3 if name in torch_ops else float("nan")
+        nt, lt = (v / 1e3 for v in interleaved(lambda: nfn(a2, b2), lambda: lfn(lx, ly), 3))
+        tt = per_call(torch_ops[name], 3) / 1e3 if name in torch_ops else float("nan")
         print(f"{name:18s} {nt:8.2f} {lt:10.2f} {nt / lt:7.2f} {tt:13.2f}")
 
 

@@ -304,6 +304,20 @@ def test_randint_dtypes_and_forms(dt):
     both(lambda: torch.randint(0, 10, ()), lambda: R.randint(0, 10, ()), seeds=SEEDS[:2])
 
 
+@pytest.mark.parametrize("layout", ["transposed", "sliced", "permuted", "column"])
+def test_like_functions_keep_dense_layouts(layout):
+    tview, nview, shape = NONCONTIG[layout]
+    src_t = tview(torch.zeros(shape))
+    src_l = _wrap(nview(np.zeros(shape, np.float32)))
+    for name in ("rand_like", "randn_like"):
+        both(lambda: getattr(torch, name)(src_t), lambda: getattr(R, name)(src_l), seeds=SEEDS[:3])
+        seed_both(1)
+        a, b = getattr(torch, name)(src_t), getattr(R, name)(src_l)
+        assert a.stride() == b.stride(), (name, layout)
+    both(lambda: torch.randint_like(src_t, 3, 9), lambda: R.randint_like(src_l, 3, 9),
+         seeds=SEEDS[:2])
+
+
 def test_randint_like_rand_like_randn_like():
     src = torch.zeros(3, 5, dtype=torch.float64)
     srl = tl_from(src)
@@ -464,6 +478,14 @@ def test_multinomial(dt, replacement):
          lambda: tl_from(p1).multinomial(5, replacement=replacement))
     if replacement:
         both(lambda: torch.multinomial(p1, 500, True), lambda: R.multinomial(tl_from(p1), 500, True))
+
+
+def test_multinomial_transposed_probs():
+    p = torch.from_numpy(np.random.default_rng(0).random((30, 4))).t()
+    for rep in (False, True):
+        for k in (1, 3):
+            both(lambda: torch.multinomial(p, k, rep), lambda: R.multinomial(_wrap(p.numpy()), k, rep),
+                 seeds=SEEDS[:3])
 
 
 def test_multinomial_more_samples_than_nonzero_categories():

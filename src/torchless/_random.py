@@ -17,8 +17,9 @@ from ._generator import (Generator, _FUSED, _eng, _set_cpu_capability,  # noqa: 
                          default_generator, get_rng_state, initial_seed, manual_seed, seed,
                          set_rng_state)
 from ._randperm import randperm_array
-from ._sampling import (_as_int, _exponential_values, _fmt, _limits, _new, _out_tensor,
-                        _random_method, bernoulli_, exponential_, normal_, random_, uniform_)
+from ._sampling import (_as_int, _check_writable, _iter_axes, _exponential_values, _fmt, _limits, _new,
+                        _out_tensor, _random_method, _write, bernoulli_, exponential_, normal_,
+                        normal_draw, random_, random_draw, uniform_, uniform_draw)
 from ._tensor import Tensor, _wrap, check_device
 
 __all__ = ["Generator", "default_generator", "manual_seed", "seed", "initial_seed",
@@ -32,29 +33,61 @@ f64 = np.float64
 def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
          requires_grad=False, pin_memory=False, **kw) -> Tensor:
     """Uniform samples on [0, 1)."""
-    return _sized(_size_from(size, kw, "rand"), "rand", generator, out, dtype, device,
-                  requires_grad, lambda t, g: uniform_(t, 0.0, 1.0, generator=g))
+    return _sized(_size_from(size, kw, "rand"), out, dtype, device, requires_grad, "rand",
+                  lambda n, d, contiguous: uniform_draw(d, n, 0.0, 1.0, generator))
 
 
 def rand_like(input, *, generator=None, dtype=None, layout=None, device=None,
               requires_grad=False, memory_format=None) -> Tensor:
+    return _like(input, dtype, device, requires_grad,
+                 lambda n, d, contiguous: uniform_draw(d, n, 0.0, 1.0, generator))
+
+
+def _like(input, dtype, device, requires_grad, draw):
+    """The *_like factories: torch's preserve_format keeps a dense input's stride order (a
+    transposed input gives a transposed result, filled in memory order); others get
+    contiguous results."""
     check_device(device)
-    t = _new(input._a.shape, dtype or input.dtype)
-    uniform_(t, 0.0, 1.0, generator=generator)
+    d = dtype or input.dtype
+    a = input._a
+    if input.is_contiguous() or not _dense(a):
+        return _sized(a.shape, None, d, None, requires_grad, "", draw)
+    axes = _iter_axes(a)
+    t = _wrap(np.empty([a.shape[i] for i in axes], d.np).transpose(np.argsort(axes)), d)
+    _write(t, draw(a.size, d, False))
     return _finish(t, requires_grad)
 
 
-def _sized(size, fname, generator, out, dtype, device, requires_grad, fill):
-    """Shared body of the size-taking factories: shape, dtype, out=, fill, requires_grad."""
+def _dense(a: np.ndarray) -> bool:
+    """Non-overlapping and dense: the strides are a permutation of some contiguous layout's."""
+    expected = a.itemsize
+    for i in sorted(range(a.ndim), key=lambda i: a.strides[i]):
+        if a.shape[i] == 1:
+            continue
+        if a.strides[i] != expected:
+            return False
+        expected *= a.shape[i]
+    return True
+
+
+def _sized(size, out, dtype, device, requires_grad, fname, draw):
+    """Shared body of the factories: shape, dtype, out=, requires_grad around a draw.
+
+    draw(n, dtype, contiguous) returns the n values in fill order.  A fresh result wraps
+    them directly (no copy); out= receives them in its own element order.
+    """
     check_device(device)
     shape = _size_args(size)
     if out is not None:
         t = _out_tensor(out, shape, dtype, fname)
-        fill(t, generator)
-        return t
-    t = _new(shape, dtype or D.get_default_dtype())
-    fill(t, generator)
-    return _finish(t, requires_grad)
+        _check_writable(t)
+        return _write(t, draw(t._a.size, t.dtype, t.is_contiguous()))
+    d = dtype or D.get_default_dtype()
+    n = 1
+    for s in shape:
+        n *= s
+    vals = draw(n, d, True)
+    return _finish(_wrap(vals.astype(d.np, copy=False).reshape(shape), d), requires_grad)
 
 
 def _size_from(size, kw, fname):
@@ -79,16 +112,14 @@ def _size_from(size, kw, fname):
 def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
           requires_grad=False, pin_memory=False, **kw) -> Tensor:
     """Standard normal samples."""
-    return _sized(_size_from(size, kw, "randn"), "randn", generator, out, dtype, device,
-                  requires_grad, lambda t, g: normal_(t, 0.0, 1.0, generator=g))
+    return _sized(_size_from(size, kw, "randn"), out, dtype, device, requires_grad, "randn",
+                  lambda n, d, contiguous: normal_draw(d, n, 0.0, 1.0, generator, contiguous))
 
 
 def randn_like(input, *, generator=None, dtype=None, layout=None, device=None,
                requires_grad=False, memory_format=None) -> Tensor:
-    check_device(device)
-    t = _new(input._a.shape, dtype or input.dtype)
-    normal_(t, 0.0, 1.0, generator=generator)
-    return _finish(t, requires_grad)
+    return _like(input, dtype, device, requires_grad,
+                 lambda n, d, contiguous: normal_draw(d, n, 0.0, 1.0, generator, contiguous))
 
 
 def normal(mean, std=None, size=None, *, generator=None, out=None, dtype=None, layout=None,
@@ -112,9 +143,8 @@ def normal(mean, std=None, size=None, *, generator=None, out=None, dtype=None, l
                 f"normal() received an invalid combination of arguments - got "
                 f"({type(mean).__name__}, {type(std).__name__}, {type(size).__name__}), but "
                 "expected (float mean, float std, tuple of ints size, ...)")
-        m, s = float(mean), float(std)
-        return _sized((size,), "normal", generator, out, dtype, device, requires_grad,
-                      lambda t, g: normal_(t, m, s, generator=g))
+        return _sized((size,), out, dtype, device, requires_grad, "normal",
+                      lambda n, d, contiguous: normal_draw(d, n, mean, std, generator, contiguous))
     if size is not None:
         raise TypeError("normal(): a size is only accepted with float mean and std")
     if std is None:
@@ -167,15 +197,10 @@ def randint(*args, size=None, low=None, high=None, generator=None, out=None, dty
             "bool requires_grad = False)\n")
     lo = 0 if low is None else _as_int(low, "low")
     hi = _as_int(high, "high")
-    check_device(device)
-    shape = _size_args((size,))
-    d = dtype or (out.dtype if out is not None else D.int64)
-    if out is not None:
-        t = _out_tensor(out, shape, dtype, "randint")
-    else:
-        t = _new(shape, d)
-    random_(t, lo, hi, generator=generator)
-    return t if out is not None else _finish(t, requires_grad)
+    if dtype is None and out is None:
+        dtype = D.int64
+    return _sized((size,), out, dtype, device, requires_grad, "randint",
+                  lambda n, d, contiguous: random_draw(d, n, lo, hi, generator))
 
 
 def randint_like(input, low=0, high=None, *, generator=None, dtype=None, layout=None,
@@ -183,10 +208,9 @@ def randint_like(input, low=0, high=None, *, generator=None, dtype=None, layout=
     """Integers in [low, high) shaped like input (randint_like(input, high) also works)."""
     if high is None:
         low, high = 0, low
-    check_device(device)
-    t = _new(input._a.shape, dtype or input.dtype)
-    random_(t, _as_int(low, "low"), _as_int(high, "high"), generator=generator)
-    return _finish(t, requires_grad)
+    lo, hi = _as_int(low, "low"), _as_int(high, "high")
+    return _like(input, dtype, device, requires_grad,
+                 lambda n, d, contiguous: random_draw(d, n, lo, hi, generator))
 
 
 # ------------------------------------------------------------------ randperm
@@ -256,9 +280,13 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
             raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
         if np.any(rows.sum(axis=1) <= 0):
             raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
-        # Gumbel-style: argmax/top-k of p / q with q ~ Exp(1), drawn in the probs' dtype
-        q = _exponential_values(eng, rows.size, 1.0).astype(a.dtype).reshape(rows.shape)
-        keys = rows / q
+        # Gumbel-style: argmax/top-k of p / q with q ~ Exp(1), drawn in the probs' dtype and
+        # (like torch's empty_like) in the memory order of a dense non-contiguous input
+        q = _exponential_values(eng, a.size, 1.0).astype(a.dtype)
+        if not input.is_contiguous() and _dense(a):
+            axes = _iter_axes(a)
+            q = q.reshape([a.shape[i] for i in axes]).transpose(np.argsort(axes))
+        keys = rows / q.reshape(rows.shape)
         order = np.argsort(-keys, axis=1, kind="stable")[:, :n]
         result = order
     else:

@@ -87,9 +87,9 @@ _C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half",
             "uint8": "unsigned char", "bool": "bool"}
 
 
-def _require_float(t: Tensor, kernel: str) -> None:
-    if t.dtype.category != D.FLOAT:
-        raise NotImplementedError(f'"{kernel}" not implemented for \'{t.dtype.type_name}\'')
+def _require_float(dtype, kernel: str) -> None:
+    if dtype.category != D.FLOAT:
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{dtype.type_name}\'')
 
 
 # ------------------------------------------------------------------ uniform_
@@ -120,10 +120,10 @@ def _uniform_values(eng, n, dtype, low, high):
     return v
 
 
-def _check_uniform(t, low, high):
-    _require_float(t, "check_uniform_bounds")
-    info = np.finfo(t.dtype.np)
-    cname = _C_NAMES.get(t.dtype.name, t.dtype.name)
+def _check_uniform(dtype, low, high):
+    _require_float(dtype, "check_uniform_bounds")
+    info = np.finfo(dtype.np)
+    cname = _C_NAMES.get(dtype.name, dtype.name)
     if not (info.min <= low <= info.max):
         raise RuntimeError(f"from is out of bounds for {cname}")
     if not (info.min <= high <= info.max):
@@ -133,8 +133,15 @@ def _check_uniform(t, low, high):
                            f"from={_fmt(low)} > to={_fmt(high)}")
     if high - low > info.max:
         raise RuntimeError(
-            f"uniform_ expects to-from <= std::numeric_limits<{t.dtype.type_name}>::max(), but "
+            f"uniform_ expects to-from <= std::numeric_limits<{dtype.type_name}>::max(), but "
             f"found to={_fmt(high)} and from={_fmt(low)} which result in to-from to exceed the limit")
+
+
+def uniform_draw(dtype, n, low, high, generator=None):
+    """n values of uniform_(low, high) for a tensor of `dtype`, in fill order."""
+    low, high = float(low), float(high)
+    _check_uniform(dtype, low, high)
+    return _uniform_values(_eng(generator, "uniform_"), n, dtype, low, high)
 
 
 def uniform_(self: Tensor, from_=0.0, to=1.0, *, generator=None, **kw) -> Tensor:
@@ -143,30 +150,29 @@ def uniform_(self: Tensor, from_=0.0, to=1.0, *, generator=None, **kw) -> Tensor
         from_ = kw.pop("from")
     if kw:
         raise TypeError(f"uniform_() got an unexpected keyword argument '{next(iter(kw))}'")
-    low, high = float(from_), float(to)
-    _check_uniform(self, low, high)
     _check_writable(self)
-    vals = _uniform_values(_eng(generator, "uniform_"), self._a.size, self.dtype, low, high)
-    return _write(self, vals)
+    return _write(self, uniform_draw(self.dtype, self._a.size, from_, to, generator))
 
 
 # ------------------------------------------------------------------ normal_
-def _normal_values(eng, t: Tensor, mean, std):
-    n = t._a.size
-    npdt = np.float64 if t.dtype is D.float64 else np.float32
-    if n >= 16 and t.is_contiguous():
-        return N.normal_fill(eng, n, npdt, mean, std, _FUSED[0], half=t.dtype is D.float16)
+def normal_draw(dtype, n, mean=0.0, std=1.0, generator=None, contiguous=True):
+    """n values of normal_(mean, std) for a tensor of `dtype` (contiguous or not), in fill order."""
+    _require_float(dtype, "normal_kernel_cpu")
+    mean, std = float(mean), float(std)
+    if not std >= 0.0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {_fmt(std)}")
+    eng = _eng(generator, "normal_")
+    npdt = np.float64 if dtype is D.float64 else np.float32
+    if n >= 16 and contiguous:
+        return N.normal_fill(eng, n, npdt, mean, std, _FUSED[0], half=dtype is D.float16)
     return N.normal_scalar(eng, n, mean, std, _FUSED[0]).astype(npdt)
 
 
 def normal_(self: Tensor, mean=0.0, std=1.0, *, generator=None) -> Tensor:
     """Fill self with N(mean, std**2) samples (Tensor.normal_)."""
-    _require_float(self, "normal_kernel_cpu")
-    mean, std = float(mean), float(std)
-    if not std >= 0.0:
-        raise RuntimeError(f"normal expects std >= 0.0, but found std {_fmt(std)}")
     _check_writable(self)
-    return _write(self, _normal_values(_eng(generator, "normal_"), self, mean, std))
+    return _write(self, normal_draw(self.dtype, self._a.size, mean, std, generator,
+                                    self.is_contiguous()))
 
 
 # ------------------------------------------------------------------ random_
@@ -226,43 +232,42 @@ def _as_int(x, what):
     return int(x)
 
 
-def random_(self: Tensor, from_=None, to=None, *, generator=None, **kw) -> Tensor:
-    """random_(), random_(to), random_(from, to), random_(from, None) (Tensor.random_)."""
-    if "from" in kw:
-        from_ = kw.pop("from")
-    if kw:
-        raise TypeError(f"random_() got an unexpected keyword argument '{next(iter(kw))}'")
-    dt = self.dtype
-    if dt.category == D.COMPLEX:
-        raise NotImplementedError(f"\"random_\" not implemented for '{dt.type_name}'")
-    eng = _eng(generator, "random_")
-    n = self._a.size
+def random_draw(dtype, n, from_=None, to=None, generator=None):
+    """n values of random_(from, to) for a tensor of `dtype`, as int64 (or uint) in fill order."""
+    if dtype.category == D.COMPLEX:
+        raise NotImplementedError(f"\"random_\" not implemented for '{dtype.type_name}'")
     if from_ is None and to is None:                  # the dtype's whole non-negative range
-        _check_writable(self)
-        if dt is D.int64:
-            vals = (eng.r64(n) & np.uint64(0x7FFFFFFFFFFFFFFF)).view(np.int64)
-        elif dt is D.float64:
-            vals = (eng.r64(n) % np.uint64((1 << 53) + 1)).astype(np.int64)
-        else:
-            span = _limits(dt)[1] + 1
-            vals = eng.r32(n) % np.uint32(span)
-        return _write(self, vals.astype(dt.np, copy=False))
+        eng = _eng(generator, "random_")
+        if dtype is D.int64:
+            return (eng.r64(n) & np.uint64(0x7FFFFFFFFFFFFFFF)).view(np.int64)
+        if dtype is D.float64:
+            return (eng.r64(n) % np.uint64((1 << 53) + 1)).astype(np.int64)
+        return eng.r32(n) % np.uint32(_limits(dtype)[1] + 1)
     low = 0 if from_ is None else _as_int(from_, "from")
     if to is None:                                    # [from, dtype max]
-        hi_inc = _limits(dt)[1]
-        if dt.category != D.FLOAT:
-            _check_from_to(dt, low, hi_inc)
+        hi_inc = _limits(dtype)[1]
+        if dtype.category != D.FLOAT:
+            _check_from_to(dtype, low, hi_inc)
         span = hi_inc - low + 1
     else:
         high = _as_int(to, "to")
         if low >= high:
             raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got "
                                f"from={low} >= to={high}")
-        _check_from_to(dt, low, high - 1)
+        _check_from_to(dtype, low, high - 1)
         span = high - low
+    return _range_values(_eng(generator, "random_"), n, low, span)
+
+
+def random_(self: Tensor, from_=None, to=None, *, generator=None, **kw) -> Tensor:
+    """random_(), random_(to), random_(from, to), random_(from, None) (Tensor.random_)."""
+    if "from" in kw:
+        from_ = kw.pop("from")
+    if kw:
+        raise TypeError(f"random_() got an unexpected keyword argument '{next(iter(kw))}'")
     _check_writable(self)
-    vals = _range_values(eng, n, low, span)
-    return _write(self, vals.astype(dt.np, copy=False))
+    vals = random_draw(self.dtype, self._a.size, from_, to, generator)
+    return _write(self, vals.astype(self.dtype.np, copy=False))
 
 
 def _random_method(self, *args, generator=None, **kw):

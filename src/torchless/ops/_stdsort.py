@@ -52,26 +52,23 @@ def _partition(K, P, lo, hi):
     # former lies left of the latter; the cut is where the scans cross.
     nseg = lo.size
     lens = hi - lo
-    starts = np.cumsum(lens) - lens
+    starts = np.cumsum(lens) - lens             # where each segment begins in ``pos``
     seg = np.repeat(np.arange(nseg), lens)
-    pos = lo[seg] + (np.arange(seg.size) - starts[seg])
-    kv, pv = K[pos], K[lo][seg]
+    pos = np.arange(seg.size) + np.repeat(lo - starts, lens)
+    kv, pv = K[pos], np.repeat(K[lo], lens)
     # "not less" rather than ">=": keys may be raw floats compared the NaN-unaware C++ way
-    left = ~(kv < pv) & (pos != lo[seg])
+    left = ~(kv < pv)
+    left[starts] = False                        # the left scan starts after the pivot
     right = ~(pv < kv)
     lpos, lseg = pos[left], seg[left]
     rpos, rseg = pos[right], seg[right]
     nl = np.bincount(lseg, minlength=nseg)
     nr = np.bincount(rseg, minlength=nseg)
     l0 = np.cumsum(nl) - nl
-    r0 = np.cumsum(nr) - nr
+    r_end = np.cumsum(nr) - 1   # segment s's t-th stop from the right is rpos[r_end[s] - t]
     lrank = np.arange(lpos.size) - l0[lseg]
-    # right stops ordered from the right: rbyrank[r0[s] + t] is segment s's t-th stop
-    rbyrank = np.empty_like(rpos)
-    rbyrank[r0[rseg] + (nr[rseg] - 1 - (np.arange(rpos.size) - r0[rseg]))] = rpos
     has = lrank < nr[lseg]
-    partner = np.full_like(lpos, -1)
-    partner[has] = rbyrank[r0[lseg[has]] + lrank[has]]
+    partner = rpos[np.where(has, r_end[lseg] - lrank, 0)]
     cross = has & (lpos < partner)
     t = np.bincount(lseg[cross], minlength=nseg)
     ls, rs = lpos[cross], partner[cross]
@@ -79,7 +76,7 @@ def _partition(K, P, lo, hi):
     P[ls], P[rs] = P[rs], P[ls]
     big = np.iinfo(np.int64).max
     lt = np.where(t < nl, lpos[np.minimum(l0 + t, lpos.size - 1)], big) if lpos.size else big
-    rt = np.where(t > 0, rbyrank[np.maximum(r0 + t - 1, 0)], big)
+    rt = np.where(t > 0, rpos[np.where(t > 0, r_end - t + 1, 0)], big)
     return np.minimum(lt, rt)
 
 
