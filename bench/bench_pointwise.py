@@ -77,8 +77,6 @@ LARGE = {  # name: (torchless fn, the same work in NumPy)
     # torch fuses a + alpha * b (one rounding): the same work in NumPy is a float64 pass
     "add alpha (fma)": (lambda x, y: tl.add(x, y, alpha=0.5),
                         lambda a, b: (a + b.astype(np.float64) * 0.5).astype(np.float32)),
-    "add alpha unfused": (lambda x, y: tl.add(x.double(), y.double(), alpha=0.5),
-                          lambda a, b: a.astype(np.float64) + b.astype(np.float64) * 0.5),
 }
 
 

@@ -73,7 +73,7 @@ CASES = [
 
 
 def speed():
-    reps = 3 if QUICK else 15
+    reps = 3 if QUICK else 25
     print(f"{'call':32s} {'torch ms':>10s} {'torchless ms':>13s} {'ratio':>7s}")
     for name, tf, lf, goal in CASES:
         a, b = best(tf, reps), best(lf, reps)

@@ -116,6 +116,19 @@ def test_uniform_bounds(dt, bounds):
          lambda: R.uniform_(tl_empty((3001,), dt), a, b), seeds=SEEDS[:4], what="uniform_")
 
 
+@pytest.mark.parametrize("dt", FLOATS)
+def test_uniform_and_integer_draws_all_sizes(dt):
+    both(lambda: torch.cat([torch.empty(n, dtype=dt).uniform_(-2.5, 0.75) for n in SIZES]),
+         lambda: np.concatenate([tl_empty((n,), dt).uniform_(-2.5, 0.75)._a for n in SIZES]),
+         what="uniform_ sizes")
+    both(lambda: torch.cat([torch.randint(-9, 1000, (n,), dtype=dt) for n in SIZES]),
+         lambda: np.concatenate([R.randint(-9, 1000, (n,), dtype=TD[dt])._a for n in SIZES]),
+         what="randint sizes")
+    both(lambda: torch.cat([torch.empty(n, dtype=dt).random_() for n in SIZES]),
+         lambda: np.concatenate([tl_empty((n,), dt).random_()._a for n in SIZES]),
+         what="random_() sizes")
+
+
 @pytest.mark.parametrize("bounds", [(1e-40, 3e-39), (-1e-38, 1e-38), (0, 1e-44), (-2e-38, 5e-39)])
 def test_uniform_subnormal_results(bounds):
     both(lambda: torch.empty(5000).uniform_(*bounds),
@@ -801,6 +814,34 @@ def test_uniform_errors_match_torch():
         with pytest.raises(RuntimeError) as le:
             tl_empty((3,), torch.float32).uniform_(*args)
         assert str(le.value) == str(te.value)
+
+
+def test_inplace_fill_of_a_leaf_requiring_grad():
+    from torchless.autograd.grad_mode import no_grad
+    w = R.rand(3, 4, requires_grad=True)
+    tw = torch.rand(3, 4, requires_grad=True)
+    for call in (lambda t: t.uniform_(), lambda t: t.normal_(), lambda t: t.random_(0, 5),
+                 lambda t: t.bernoulli_(0.5), lambda t: t.exponential_()):
+        with pytest.raises(RuntimeError) as te:
+            call(tw)
+        with pytest.raises(RuntimeError) as le:
+            call(w)
+        assert str(le.value) == str(te.value)
+    before = w._a.copy()
+    with no_grad():
+        w.normal_()
+    assert not np.array_equal(before, w._a)
+    R.uniform_into(w, -1, 1)                    # nn.init's helper writes regardless
+    assert w.requires_grad and np.all(np.abs(w._a) <= 1)
+
+
+def test_inplace_fill_bumps_the_version_counter():
+    from torchless._version import version
+    t = R.rand(5)
+    view = _wrap(t._a[1:3])
+    v0 = version(t._a)
+    view.normal_()
+    assert version(t._a) == v0 + 1
 
 
 def test_tensor_methods_installed():

@@ -199,7 +199,8 @@ def is_complex_half(operands) -> bool:
     dim, zero, wrapped = _groups(operands)
     inner = _combine(zero, wrapped)
     inner_half = zero is float16 and wrapped is not None and wrapped.category == COMPLEX
-    if dim is None or (inner is not None and inner.category > dim.category and dim.category < FLOAT):
+    if dim is None or (inner is not None and dim.category < FLOAT
+                       and inner.category > dim.category):
         return inner_half
     return dim is float16 and inner is not None and inner.category == COMPLEX
 

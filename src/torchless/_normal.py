@@ -163,7 +163,8 @@ def _libm():
 
 def _mapf(fn, x):
     flat = np.ascontiguousarray(x, dtype=f32).ravel()
-    return np.fromiter(map(fn, flat.tolist()), f64, count=flat.size).astype(f32).reshape(np.shape(x))
+    vals = np.fromiter(map(fn, flat.tolist()), f64, count=flat.size)
+    return vals.astype(f32).reshape(np.shape(x))
 
 
 # --------------------------------------------------------------------------- Cephes float32

@@ -17,9 +17,10 @@ from ._generator import (Generator, _FUSED, _eng, _set_cpu_capability,  # noqa: 
                          default_generator, get_rng_state, initial_seed, manual_seed, seed,
                          set_rng_state)
 from ._randperm import randperm_array
-from ._sampling import (_as_int, _check_writable, _iter_axes, _exponential_values, _fmt, _limits, _new,
-                        _out_tensor, _random_method, _write, bernoulli_, exponential_, normal_,
-                        normal_draw, random_, random_draw, uniform_, uniform_draw)
+from ._sampling import (_as_int, _check_writable, _exponential_values, _fmt, _iter_axes,
+                        _limits, _new, _out_tensor, _random_method, _write, bernoulli_,
+                        exponential_, normal_, normal_draw, random_,  # noqa: F401
+                        random_draw, uniform_, uniform_draw)
 from ._tensor import Tensor, _wrap, check_device
 
 __all__ = ["Generator", "default_generator", "manual_seed", "seed", "initial_seed",
@@ -132,12 +133,16 @@ def normal(mean, std=None, size=None, *, generator=None, out=None, dtype=None, l
             raise TypeError(
                 f"normal() received an invalid combination of arguments - got "
                 f"({type(mean).__name__}, {type(std).__name__}), but expected one of:\n"
-                " * (Tensor mean, Tensor std, *, torch.Generator generator = None, Tensor out = None)\n"
-                " * (Tensor mean, float std = 1, *, torch.Generator generator = None, Tensor out = None)\n"
-                " * (float mean, Tensor std, *, torch.Generator generator = None, Tensor out = None)\n"
-                " * (float mean, float std, tuple of ints size, *, torch.Generator generator = None, "
-                "Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, "
-                "torch.device device = None, bool pin_memory = False, bool requires_grad = False)\n")
+                " * (Tensor mean, Tensor std, *, torch.Generator generator = None, "
+                "Tensor out = None)\n"
+                " * (Tensor mean, float std = 1, *, torch.Generator generator = None, "
+                "Tensor out = None)\n"
+                " * (float mean, Tensor std, *, torch.Generator generator = None, "
+                "Tensor out = None)\n"
+                " * (float mean, float std, tuple of ints size, *, torch.Generator generator = "
+                "None, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, "
+                "torch.device device = None, bool pin_memory = False, "
+                "bool requires_grad = False)\n")
         if std is None or not isinstance(size, (tuple, list)):
             raise TypeError(
                 f"normal() received an invalid combination of arguments - got "
@@ -189,9 +194,10 @@ def randint(*args, size=None, low=None, high=None, generator=None, out=None, dty
         got = ", ".join(type(a).__name__ for a in (*args, low, high, size) if a is not None)
         raise TypeError(
             f"randint() received an invalid combination of arguments - got ({got}), but expected "
-            "one of:\n * (int high, tuple of ints size, *, torch.Generator generator, Tensor out = "
-            "None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, "
-            "bool pin_memory = False, bool requires_grad = False)\n * (int low, int high, tuple of "
+            "one of:\n * (int high, tuple of ints size, *, torch.Generator generator, "
+            "Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, "
+            "torch.device device = None, bool pin_memory = False, bool requires_grad = False)\n"
+            " * (int low, int high, tuple of "
             "ints size, *, torch.Generator generator, Tensor out = None, torch.dtype dtype = None, "
             "torch.layout layout = None, torch.device device = None, bool pin_memory = False, "
             "bool requires_grad = False)\n")
@@ -272,7 +278,8 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
         raise RuntimeError("cannot sample n_sample <= 0 samples")
     cats = a.shape[-1]
     if not replacement and n > cats:
-        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
+        raise RuntimeError(
+            "cannot sample n_sample > prob_dist.size(-1) samples without replacement")
     eng = _eng(generator, "multinomial")
     rows = a.reshape(-1, cats)
     if not replacement or n == 1:
@@ -291,10 +298,11 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
         result = order
     else:
         if not np.all(rows >= 0):           # NaN fails this test first, as in torch
-            raise RuntimeError("invalid multinomial distribution (encountering probability entry < 0)")
-        if not np.all(np.isfinite(rows)):
             raise RuntimeError(
-                "invalid multinomial distribution (encountering probability entry = infinity or NaN)")
+                "invalid multinomial distribution (encountering probability entry < 0)")
+        if not np.all(np.isfinite(rows)):
+            raise RuntimeError("invalid multinomial distribution (encountering probability "
+                               "entry = infinity or NaN)")
         result = np.empty((rows.shape[0], n), np.int64)
         for r in range(rows.shape[0]):
             cum = np.cumsum(rows[r], dtype=a.dtype)
@@ -314,8 +322,10 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
 
 # ------------------------------------------------------------------ draws for other modules
 def uniform_into(t: Tensor, low: float, high: float, generator=None) -> Tensor:
-    """nn.init's draw: t.uniform_(low, high) from `generator` (default: global)."""
-    return uniform_(t, low, high, generator=generator)
+    """nn.init's draw: t.uniform_(low, high) from `generator` (default: global), written
+    even into a leaf that requires grad (nn.init runs its fills under no_grad)."""
+    _check_writable(t)
+    return _write(t, uniform_draw(t.dtype, t._a.size, low, high, generator))
 
 
 def bernoulli_mask(shape, p: float, generator=None) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""The in-place sampling kernels — uniform_, normal_, random_, bernoulli_, exponential_ — bit for
+"""The in-place sampling kernels (uniform_, normal_, random_, bernoulli_, exponential_), bit for
 bit like torch's CPU kernels (shared/RNG.md), and the plumbing that stores their values.
 
 Destinations are filled in torch's element order: logical order for contiguous tensors,
@@ -14,11 +14,21 @@ from . import _dtype as D
 from . import _normal as N
 from ._generator import _FUSED, _eng
 from ._tensor import Tensor, _wrap
+from ._version import bump as _bump_version
+from .autograd.grad_mode import ENABLED as GRAD_ENABLED   # a leaf module: no import cycle
 
 f32 = np.float32
 
 
 # ------------------------------------------------------------------ destinations
+def _check_inplace(t: Tensor) -> None:
+    """Before an in-place fill: torch's error for a leaf that requires grad, and for overlap."""
+    if GRAD_ENABLED[0] and t.requires_grad and t.grad_fn is None:
+        raise RuntimeError(
+            "a leaf Variable that requires grad is being used in an in-place operation.")
+    _check_writable(t)
+
+
 def _check_writable(t: Tensor) -> None:
     a = t._a
     if any(st == 0 and sz > 1 for st, sz in zip(a.strides, a.shape)):
@@ -48,6 +58,7 @@ def _write(t: Tensor, values: np.ndarray) -> Tensor:
         else:
             v = a.transpose(_iter_axes(a))
             v[...] = values.reshape(v.shape)
+        _bump_version(a)                 # autograd checks saved tensors against this
     return t
 
 
@@ -69,7 +80,8 @@ def _out_tensor(out, shape, dtype, fname):
                 f"{list(out._a.shape)}, which does not match the required output shape "
                 f"{list(shape)}. This behavior is deprecated, and in a future PyTorch release "
                 "outputs will not be resized unless they have zero elements. You can explicitly "
-                "reuse an out tensor t by resizing it, inplace, to zero elements with t.resize_(0).",
+                "reuse an out tensor t by resizing it, inplace, to zero elements with "
+                "t.resize_(0).",
                 UserWarning, stacklevel=3)
         out._a = np.empty(shape, out.dtype.np)
     return out
@@ -134,7 +146,8 @@ def _check_uniform(dtype, low, high):
     if high - low > info.max:
         raise RuntimeError(
             f"uniform_ expects to-from <= std::numeric_limits<{dtype.type_name}>::max(), but "
-            f"found to={_fmt(high)} and from={_fmt(low)} which result in to-from to exceed the limit")
+            f"found to={_fmt(high)} and from={_fmt(low)} which result in to-from to exceed the "
+            "limit")
 
 
 def uniform_draw(dtype, n, low, high, generator=None):
@@ -150,7 +163,7 @@ def uniform_(self: Tensor, from_=0.0, to=1.0, *, generator=None, **kw) -> Tensor
         from_ = kw.pop("from")
     if kw:
         raise TypeError(f"uniform_() got an unexpected keyword argument '{next(iter(kw))}'")
-    _check_writable(self)
+    _check_inplace(self)
     return _write(self, uniform_draw(self.dtype, self._a.size, from_, to, generator))
 
 
@@ -170,7 +183,7 @@ def normal_draw(dtype, n, mean=0.0, std=1.0, generator=None, contiguous=True):
 
 def normal_(self: Tensor, mean=0.0, std=1.0, *, generator=None) -> Tensor:
     """Fill self with N(mean, std**2) samples (Tensor.normal_)."""
-    _check_writable(self)
+    _check_inplace(self)
     return _write(self, normal_draw(self.dtype, self._a.size, mean, std, generator,
                                     self.is_contiguous()))
 
@@ -265,7 +278,7 @@ def random_(self: Tensor, from_=None, to=None, *, generator=None, **kw) -> Tenso
         from_ = kw.pop("from")
     if kw:
         raise TypeError(f"random_() got an unexpected keyword argument '{next(iter(kw))}'")
-    _check_writable(self)
+    _check_inplace(self)
     vals = random_draw(self.dtype, self._a.size, from_, to, generator)
     return _write(self, vals.astype(self.dtype.np, copy=False))
 
@@ -295,13 +308,13 @@ def bernoulli_(self: Tensor, p=0.5, *, generator=None) -> Tensor:
             raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  "
                                "(Could this error message be improved?  If so, please report "
                                "an enhancement request to PyTorch.)")
-        _check_writable(self)
+        _check_inplace(self)
         probs = _iter_order(pa, self)
         return _write(self, _bernoulli_tensor_values(eng, probs, p.dtype))
     p = float(p)
     if not 0.0 <= p <= 1.0:
         raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={_fmt(p)}")
-    _check_writable(self)
+    _check_inplace(self)
     return _write(self, (eng.u53(self._a.size) < p).astype(self.dtype.np))
 
 
@@ -326,7 +339,7 @@ def exponential_(self: Tensor, lambd=1.0, *, generator=None) -> Tensor:
     lambd = float(lambd)
     if not lambd > 0.0:
         raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={_fmt(lambd)}")
-    _check_writable(self)
+    _check_inplace(self)
     vals = _exponential_values(_eng(generator, "exponential_"), self._a.size, lambd)
     if self.dtype is D.float16:
         vals = vals.astype(np.float32)     # half is reached through float (double rounding)

@@ -13,7 +13,8 @@ import math
 import numpy as np
 from numpy.polynomial import chebyshev as _cheb
 
-_TAYLOR = [2 / math.sqrt(math.pi) * (-1) ** n / (math.factorial(n) * (2 * n + 1)) for n in range(22)]
+_TAYLOR = [2 / math.sqrt(math.pi) * (-1) ** n / (math.factorial(n) * (2 * n + 1))
+           for n in range(22)]
 
 _scaled_erfc = np.vectorize(lambda x: math.erfc(x) * math.exp(x * x))
 

@@ -77,6 +77,8 @@ def _seq_array(x):
     """A list/tuple/ndarray index as an int64 or bool array (torch turns it into a tensor)."""
     if isinstance(x, ndarray):
         arr = x
+    elif all(e.__class__ is int for e in x):
+        return np.array(x, np.int64)
     else:
         try:
             arr = np.array(_plain(x))
@@ -195,7 +197,7 @@ def parse(a, idx, setting=False):
     shape = a.shape
     if used > ndim:
         raise IndexError(f"too many indices for tensor of dimension {ndim}")
-    st = elem_strides(a)
+    st = None
     key, news, adv = [], [], []
     src = out = real = 0
     name = None
@@ -222,6 +224,8 @@ def parse(a, idx, setting=False):
             real += 1
         elif kind is NEW or kind is BOOL:
             key.append(None)
+            if st is None:
+                st = elem_strides(a)
             news.append((out, shape[src] * st[src] if src < ndim else 1))
             if kind is BOOL:
                 adv.append((out, ARR, np.zeros(1 if x else 0, np.int64), real))

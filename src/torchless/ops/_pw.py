@@ -15,6 +15,8 @@ import numpy as np
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap
 from ..autograd.function import FLOAT, SAME, Op
+from ..autograd.grad_mode import ENABLED
+from .._version import bump as _bump_storage
 from ._inplace import apply_inplace, bump_version
 
 ndarray = np.ndarray
@@ -68,8 +70,9 @@ def not_implemented(kernel, dt, *operands):
 
 
 def arg_error(fname, arg, pos, value, expected="Tensor"):
-    return TypeError(f"{fname}(): argument '{arg}' ({'position ' + str(pos) if pos else 'keyword'}) "
-                     f"must be {expected}, not {type(value).__name__}")
+    where = f"position {pos}" if pos else "keyword"
+    return TypeError(f"{fname}(): argument '{arg}' ({where}) must be {expected}, not "
+                     f"{type(value).__name__}")
 
 
 def check_tensor(fname, value, arg="input", pos=1):
@@ -181,8 +184,8 @@ def _clip_like_torch():
                 ref = np.where(ref < lo, npd.type(lo), ref)
                 ref = np.where(ref > hi, npd.type(hi), ref)
                 r = CLIP(a, lo, hi)
-                same = (np.isnan(r) == np.isnan(ref)) & ((r == ref) & (np.signbit(r) == np.signbit(ref))
-                                                         | np.isnan(r))
+                equal = (r == ref) & (np.signbit(r) == np.signbit(ref))
+                same = (np.isnan(r) == np.isnan(ref)) & (equal | np.isnan(r))
                 if not same.all():
                     return False
     return True
@@ -261,16 +264,18 @@ def binary_method(op, ufunc, fast, fast_float=FAST_FLOAT, fast_int=FAST_NUM, out
         c = other.__class__
         if c is Tensor:
             d = self.dtype
-            if other.dtype is d and d in fast and not (self.requires_grad or other.requires_grad):
+            if other.dtype is d and d in fast and not (
+                    (self.requires_grad or other.requires_grad) and ENABLED[0]):
                 try:
                     return _wrap(ufunc(self._a, other._a), out_dtype or d)
                 except ValueError:
                     raise_broadcast((self, other))
         elif c is float:
-            if self.dtype in fast_float and not self.requires_grad:
+            if self.dtype in fast_float and not (self.requires_grad and ENABLED[0]):
                 return _wrap(ufunc(self._a, other), out_dtype or self.dtype)
         elif c is int:
-            if self.dtype in fast_int and not self.requires_grad and _I64_MIN <= other <= _I64_MAX:
+            if self.dtype in fast_int and not (self.requires_grad and ENABLED[0]) and \
+                    _I64_MIN <= other <= _I64_MAX:
                 return _wrap(ufunc(self._a, other), out_dtype or self.dtype)
         elif not isinstance(other, TENSOR_OR_NUMBER):
             return NotImplemented
@@ -289,21 +294,23 @@ def inplace_method(op, ufunc, fast, fast_float=FAST_FLOAT, fast_int=FAST_NUM, na
         d = self.dtype
         if alpha.__class__ is not int or alpha != 1:
             return inplace(op, self, other, alpha=alpha)
+        # (with grad mode off — an optimizer's step — tensors requiring grad qualify too)
         if c is Tensor:
             if (other.dtype is d and d in fast and other._a.shape == self._a.shape
-                    and not (self.requires_grad or other.requires_grad)):
+                    and not ((self.requires_grad or other.requires_grad) and ENABLED[0])):
                 ufunc(self._a, other._a, out=self._a)
-                bump_version(self)
+                _bump_storage(self._a)           # bump_version, one call shorter
                 return self
         elif c is float:
-            if d in fast_float and not self.requires_grad:
+            if d in fast_float and not (self.requires_grad and ENABLED[0]):
                 ufunc(self._a, other, out=self._a)
-                bump_version(self)
+                _bump_storage(self._a)
                 return self
         elif c is int:
-            if d in fast_int and not self.requires_grad and _I64_MIN <= other <= _I64_MAX:
+            if d in fast_int and not (self.requires_grad and ENABLED[0]) and \
+                    _I64_MIN <= other <= _I64_MAX:
                 ufunc(self._a, other, out=self._a)
-                bump_version(self)
+                _bump_storage(self._a)
                 return self
         elif not isinstance(other, TENSOR_OR_NUMBER):
             if name is None:
@@ -317,8 +324,8 @@ def unary_function(op, kernel, name, fast=FAST_FLOAT, doc=None):
     """torch.<name>(input, *, out=None) and Tensor.<name>(): the short path applies the NumPy
     kernel directly to a float32/float64 tensor that does not require grad."""
     def fn(input, *, out=None):
-        if input.__class__ is Tensor and input.dtype in fast and not input.requires_grad \
-                and out is None:
+        if input.__class__ is Tensor and input.dtype in fast and out is None and not (
+                input.requires_grad and ENABLED[0]):
             return _wrap(kernel(input._a), input.dtype)
         if not isinstance(input, Tensor):
             raise arg_error(name, "input", 1, input)
@@ -332,10 +339,9 @@ def unary_function(op, kernel, name, fast=FAST_FLOAT, doc=None):
 def unary_inplace(op, kernel, fast=FAST_FLOAT):
     """Tensor.<name>_(): in place, with torch's cast rule (an int tensor can't hold exp)."""
     def method(self):
-        if self.dtype in fast and not self.requires_grad:
-            r = kernel(self._a)
-            self._a[...] = r
-            bump_version(self)
+        if self.dtype in fast and not (self.requires_grad and ENABLED[0]):
+            self._a[...] = kernel(self._a)
+            _bump_storage(self._a)
             return self
         return inplace(op, self)
     return method

@@ -103,7 +103,8 @@ def bitwise_not(input, *, out=None):
 # ---------------------------------------------------------------- Tensor methods
 def _invert(self):
     if self.dtype not in _INTEGRAL:
-        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
+        raise TypeError(
+            "~ (operator.invert) is only implemented on integer and Boolean-type tensors")
     return _wrap(np.invert(self._a), self.dtype)
 
 
@@ -125,7 +126,8 @@ for _name, _fn, _op, _uf, _fast in (
         ("xor", bitwise_xor, BitwiseXor, np.bitwise_xor, _INTEGRAL),
         ("lshift", bitwise_left_shift, LeftShift, np.left_shift, _INTS),
         ("rshift", bitwise_right_shift, RightShift, np.right_shift, _INTS)):
-    setattr(Tensor, f"__{_name}__", binary_method(_op, _uf, _fast, frozenset(), frozenset({D.int64})))
+    setattr(Tensor, f"__{_name}__",
+            binary_method(_op, _uf, _fast, frozenset(), frozenset({D.int64})))
     setattr(Tensor, f"__r{_name}__", _reflected(_op))
     setattr(Tensor, f"__i{_name}__", _inplace_op(_op, _uf, _fast))
     setattr(Tensor, _fn.__name__, _fn)

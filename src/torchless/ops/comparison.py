@@ -79,7 +79,7 @@ def equal(input, other) -> bool:
 
 # ---------------------------------------------------------------- isclose / allclose
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
-    """|input - other| <= atol + rtol * |other|, elementwise (infinities close only to themselves)."""
+    """|input - other| <= atol + rtol * |other| elementwise (an infinity is close only to itself)."""
     check_tensor("isclose", input)
     check_tensor("isclose", other, "other", 2)
     if input.dtype is not other.dtype:

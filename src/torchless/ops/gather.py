@@ -34,8 +34,10 @@ def _tracked(*xs):
 
 def _run(op, inputs, params, dt):
     """op applied, skipping Op.apply when nothing needs a graph."""
-    if _tracked(*inputs):
+    if ENABLED[0] and _tracked(*inputs):
         return op.apply(*inputs, **params)
+    if len(inputs) == 1:
+        return _wrap(op.forward(NOCTX, inputs[0]._a, **params), dt)
     arrays = [x._a if isinstance(x, Tensor) else x for x in inputs]
     return _wrap(op.forward(NOCTX, *arrays, **params), dt)
 
@@ -70,8 +72,16 @@ def _pad_to(g, shape):
                             p=_simple(tuple(slice(0, n) for n in g._a.shape), "SliceBackward0"))
 
 
+def _outside(idx, lo, n):
+    """Any index outside [lo, n)?  (Python's min/max beat NumPy's call overhead when small.)"""
+    if idx.size <= 32:
+        vals = idx.ravel().tolist()
+        return bool(vals) and (max(vals) >= n or min(vals) < lo)
+    return bool(idx.size) and bool(idx.max() >= n or idx.min() < lo)
+
+
 def _check_bounds(idx, n, d):
-    if idx.size and (idx.max() >= n or idx.min() < 0):
+    if _outside(idx, 0, n):
         bad = idx[(idx >= n) | (idx < 0)].flat[0]
         raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {n}")
 
@@ -298,7 +308,7 @@ def index_select(input, dim, index, *, out=None):
     d = wrap_dim(dim, a.ndim)
     idx = idx.reshape(-1)
     n = a.shape[d] if a.ndim else 1
-    if idx.size and (idx.max() >= n or idx.min() < 0):
+    if _outside(idx, 0, n):
         bad = idx[(idx >= n) | (idx < 0)][0]
         if a.ndim == 0:
             raise IndexError("index out of range in self")
@@ -407,7 +417,7 @@ def take(input, index):
         raise RuntimeError(f"take(): Expected a long tensor for index, but got {index.dtype.type_name}")
     idx = index._a
     n = input._a.size
-    if idx.size and (idx.max() >= n or idx.min() < -n):
+    if _outside(idx, -n, n):
         bad = idx[(idx >= n) | (idx < -n)].flat[0]
         raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
     return _run(Take, (input,), {"index": idx}, input.dtype)
@@ -468,7 +478,7 @@ def masked_fill(input, mask, value):
     """A copy of input with value where mask is True (mask broadcasts)."""
     m = _mask_array(mask, "masked_fill")
     v = _fill_value(input, value)
-    shape = broadcast_pair(m.shape, input._a.shape)
+    shape = m.shape if m.shape == input._a.shape else broadcast_pair(m.shape, input._a.shape)
     return _run(MaskedFill, (input, v), {"mask": m, "shape": shape}, input.dtype)
 
 

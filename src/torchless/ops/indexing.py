@@ -191,6 +191,10 @@ def getitem(self, idx):
             r = _tensor_index(a, idx)
             if r is not None:
                 return _wrap(r, self.dtype)
+        elif c is list:
+            r = _list_index(a, idx)
+            if r is not None:
+                return _wrap(r, self.dtype)
         elif idx is None:
             return _wrap(unsqueeze_array(a, 0), self.dtype)
     p = parse(a, idx)
@@ -208,21 +212,41 @@ def getitem(self, idx):
 
 
 def _basic_tuple(a, idx):
-    """a[idx] for a tuple of ints and step-less slices (None when it needs the general path)."""
-    if len(idx) > a.ndim:
-        return None
+    """a[idx] for a tuple of ints, step-less slices and one Ellipsis (None when it needs the
+    general path, errors included)."""
+    n = 0
+    ell = False
     for k in idx:
         kc = k.__class__
         if kc is slice:
             if k.step is not None:
                 return None
         elif kc is not int:
-            return None
+            if k is not Ellipsis or ell:
+                return None
+            ell = True
+            continue
+        n += 1
+    if n > a.ndim:
+        return None
     try:
-        r = a[idx + (Ellipsis,)]
+        r = a[idx] if ell else a[idx + (Ellipsis,)]     # (an Ellipsis keeps NumPy from a scalar)
     except (IndexError, TypeError):
         return None
     return r if r.size else None    # (an empty view's offset is placed by the general path)
+
+
+def _list_index(a, idx):
+    """a[[i, j, ...]] for a short list of ints, like a long index tensor."""
+    if not idx or len(idx) > 64 or not a.ndim or not canonical(a):
+        return None
+    for k in idx:
+        if k.__class__ is not int:
+            return None
+    try:
+        return np.take(a, idx, axis=0)
+    except IndexError:
+        return None
 
 
 def _tensor_index(a, t):

@@ -13,6 +13,7 @@ from .indexing import Parsed, basic_view, select, slice_dim
 from .shape import reshape, unsqueeze
 
 _FULL = slice(None)
+_REV = slice(None, None, -1)
 _PROMOTE = D.PROMOTE
 
 
@@ -296,7 +297,11 @@ def _split(t, dim, bounds, name):
         r = r if isinstance(r, tuple) else (r,)
         return tuple(track_view(x, t, Split, params, i) for i, x in enumerate(r))
     dt = t.dtype
-    return tuple(_wrap(_piece(a, dim, s, e), dt) for s, e in bounds)
+    pre = (_FULL,) * dim
+    out = []
+    for s, e in bounds:
+        out.append(_wrap(a[pre + (slice(s, e),)] if e > s else _piece(a, dim, s, e), dt))
+    return tuple(out)
 
 
 def split(tensor, split_size_or_sections, dim=0):
@@ -343,7 +348,7 @@ def chunk(input, chunks, dim=0):
     s = -(-n // chunks)
     if s == 0:
         return _split(input, d, [(0, 0)] * chunks, "SplitWithSizesBackward0")
-    return split(input, s, d)
+    return _split(input, d, [(i, min(i + s, n)) for i in range(0, n, s)], "SplitBackward0")
 
 
 def unbind(input, dim=0):
@@ -408,6 +413,8 @@ def _iter(self):
 def _dims(dims, n, fname):
     if isinstance(dims, int):
         dims = (dims,)
+    if len(dims) == 1 and dims[0].__class__ is int and -n <= dims[0] < n:
+        return (dims[0] % n,)
     out = []
     for k in dims:
         w = wrap_dim(k, n)
@@ -432,7 +439,10 @@ class Flip(Op):
     @staticmethod
     def forward(ctx, a, dims=()):
         ctx.dims = dims
-        rev = a[tuple(slice(None, None, -1) if i in dims else _FULL for i in range(a.ndim))]
+        key = [_FULL] * a.ndim
+        for d in dims:
+            key[d] = _REV
+        rev = a[tuple(key)]
         if a.flags.c_contiguous:
             return rev.copy()
         out = _like_layout(a)

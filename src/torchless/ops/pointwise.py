@@ -27,7 +27,9 @@ _SCALAR_F16 = FAST_FLOAT | {D.float16}
 
 
 def _is_bool(x):
-    return x.dtype is D.bool_ if isinstance(x, Tensor) else x.__class__ is bool or x.__class__ is np.bool_
+    if isinstance(x, Tensor):
+        return x.dtype is D.bool_
+    return x.__class__ is bool or x.__class__ is np.bool_
 
 
 def _dtype_of(a, b):
@@ -393,8 +395,14 @@ Tensor.sub_ = Tensor.subtract_ = sub_
 Tensor.mul_ = Tensor.multiply_ = mul_
 Tensor.div_ = Tensor.divide_ = _div_
 Tensor.true_divide_ = div_
-Tensor.neg_ = Tensor.negative_ = lambda self: inplace(Neg, self)
+def neg_(input):
+    """In-place neg."""
+    return inplace(Neg, input)
+
+
+negative_ = neg_
+Tensor.neg_ = Tensor.negative_ = neg_
 Tensor.atan2_ = Tensor.arctan2_ = _atan2_
 
 __all__ = ["add", "sub", "subtract", "rsub", "mul", "multiply", "div", "divide", "true_divide",
-           "neg", "negative", "positive", "atan2", "arctan2"]
+           "neg", "negative", "positive", "atan2", "arctan2", "neg_", "negative_"]

@@ -231,6 +231,11 @@ Tensor.__ipow__ = _ipow
 Tensor.pow = pow
 Tensor.pow_ = _pow_inplace
 Tensor.square = square
-Tensor.square_ = lambda self: inplace(Pow, self, 2)
+def square_(input):
+    """In-place square."""
+    return inplace(Pow, input, 2)
 
-__all__ = ["pow", "square"]
+
+Tensor.square_ = square_
+
+__all__ = ["pow", "square", "square_"]

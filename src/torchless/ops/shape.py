@@ -15,7 +15,7 @@ from .._tensor import Tensor, _new, _root, _wrap, wrap_dim
 from ..autograd.function import NONE, Op
 from ..autograd.grad_mode import ENABLED
 from ._inplace import bump_version
-from ._strides import (VIEW_ERROR, canonical, contiguous_strides, elem_strides, fmt, infer_size,
+from ._strides import (_CANON, VIEW_ERROR, canonical, contiguous_strides, elem_strides, fmt, infer_size,
                        int_list, is_contiguous_array, make_view, strided, view_apply, view_strides)
 
 ndarray = np.ndarray
@@ -174,17 +174,18 @@ def _tracked(t):
 def view(self, *shape):
     """A view of self with the given shape (sharing memory); -1 infers one size."""
     a = self._a
-    if not self.requires_grad and a.flags.c_contiguous and a.ndim and a.strides[-1] == a.itemsize:
-        # Short path: NumPy's reshape of this layout gives torch's strides, except when the
-        # shape is unchanged (NumPy then keeps odd strides of size-1 dims).  NumPy also takes
-        # any negative size as the one to infer (torch: only -1), hence the shape check.
+    if not self.requires_grad:
+        # Short path: when a's strides are the canonical C ones (size-1 dims included), NumPy's
+        # reshape gives torch's strides.  NumPy also takes any negative size as the one to
+        # infer (torch: only -1), hence the shape check.  (The canonical strides of a shape are
+        # cached: this is the hot path of view.)
+        st = _CANON.get((a.shape, a.itemsize))
         try:
-            r = a.reshape(*shape)
+            r = a.reshape(*shape) if ((st == a.strides) if st is not None else canonical(a)) else None
         except (TypeError, ValueError):
             r = None       # a dtype, or a bad size: torch's handling below
         if r is not None:
-            rs = r.shape
-            if rs != a.shape and (rs == shape or _only_minus_one(shape[0] if len(shape) == 1 else shape)):
+            if r.shape == shape or _only_minus_one(shape[0] if len(shape) == 1 else shape):
                 t = _new(Tensor)
                 t._a = r
                 t.dtype = self.dtype
@@ -257,15 +258,22 @@ def view_as(self, other):
 def reshape(self, *shape):
     """self with the given shape: a view when the strides allow it, a copy otherwise."""
     a = self._a
-    if not self.requires_grad and a.flags.c_contiguous and a.ndim and a.strides[-1] == a.itemsize:
+    if not self.requires_grad:
+        st = _CANON.get((a.shape, a.itemsize))      # as in view
         try:
-            r = a.reshape(*shape)      # as in view
+            r = a.reshape(*shape) if ((st == a.strides) if st is not None else canonical(a)) else None
         except (TypeError, ValueError):
             r = None
         if r is not None:
-            rs = r.shape
-            if rs != a.shape and (rs == shape or _only_minus_one(shape[0] if len(shape) == 1 else shape)):
-                return _wrap(r, self.dtype)
+            if r.shape == shape or _only_minus_one(shape[0] if len(shape) == 1 else shape):
+                t = _new(Tensor)
+                t._a = r
+                t.dtype = self.dtype
+                t.requires_grad = False
+                t.grad = None
+                t.grad_fn = None
+                t._meta = None
+                return t
     if len(shape) == 1 and shape[0].__class__ is not int:
         shape = shape[0]
     elif not shape:
@@ -340,6 +348,8 @@ def unflatten(input, dim, sizes):
 def squeeze(input, dim=None):
     """Remove dims of size 1 (all, one, or a tuple of them)."""
     a = input._a
+    if dim is None and not input.requires_grad:
+        return _wrap(a.squeeze() if 1 in a.shape else a.view(), input.dtype)
     shape = a.shape
     if dim is None:
         axes = tuple(i for i, s in enumerate(shape) if s == 1)
@@ -376,6 +386,10 @@ def unsqueeze_array(a, d):
 def unsqueeze(input, dim):
     """A view with a new dim of size 1 at position dim."""
     a = input._a
+    if not input.requires_grad and dim.__class__ is int:
+        n = a.ndim
+        if -n - 1 <= dim <= n:
+            return _wrap(unsqueeze_array(a, dim + n + 1 if dim < 0 else dim), input.dtype)
     d = wrap_dim(dim, a.ndim + 1)
     if input.requires_grad and ENABLED[0]:
         return view_apply(Unsqueeze, input, dim=d)
@@ -542,35 +556,31 @@ def expand(self, *sizes):
 
 
 def _expand_short(a, sizes):
-    """expand of a C-contiguous array when every size is valid (None: let expand() decide)."""
+    """expand of a C-contiguous array when every size is a valid positive int (None: let
+    expand() decide, errors included)."""
     shape = a.shape
-    st = a.strides
     k = len(shape)
     lead = len(sizes) - k
     if lead < 0:
         return None
-    out_st = []
-    i = 0
-    for s in sizes:
+    st = a.strides
+    out = list(sizes)
+    out_st = [0] * len(sizes)
+    for j in range(len(sizes)):
+        s = out[j]
         if s.__class__ is not int:
             return None
-        if i < lead:
-            if s < 0:
-                return None
-            out_st.append(0)
-        else:
-            cur = shape[i - lead]
+        if j >= lead:
+            cur = shape[j - lead]
             if s == cur or s == -1:
-                out_st.append(st[i - lead])
-            elif cur == 1 and s >= 0:
-                out_st.append(0)
-            else:
+                out[j] = cur
+                out_st[j] = st[j - lead]
+                continue
+            if cur != 1:
                 return None
-        i += 1
-    out = tuple(shape[j - lead] if (j >= lead and s == -1) else s for j, s in enumerate(sizes))
-    if 0 in out:
-        return None
-    return ndarray(out, a.dtype, a, 0, tuple(out_st))
+        if s <= 0:
+            return None
+    return ndarray(tuple(out), a.dtype, a, 0, tuple(out_st))
 
 
 def expand_strides(a, shape):

@@ -12,10 +12,9 @@ import numpy as np
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap
 from ..autograd.function import NONE
-from ._pw import (CLIP, CLIP_LIKE_TORCH, F16, F32, FAST_FLOAT, NUMBER, TIES_KEEP_SECOND, Pointwise,
-                  arg_error, check_cast,
-                  check_int_scalar, check_tensor, fma, inplace_from, keep_first, not_implemented,
-                  write_out)
+from ._pw import (CLIP, CLIP_LIKE_TORCH, F16, F32, FAST_FLOAT, NUMBER, TENSOR_OR_NUMBER,
+                  TIES_KEEP_SECOND, Pointwise, arg_error, check_cast, check_int_scalar,
+                  check_tensor, fma, inplace_from, keep_first, not_implemented, write_out)
 
 # the C++ names torch uses in "value cannot be converted" and "expected dtype" messages
 _CPP = {D.bool_: "bool", D.uint8: "uint8_t", D.int8: "int8_t", D.int16: "int16_t",
@@ -74,7 +73,8 @@ def where(condition, input=None, other=None, *, out=None):
         raise TypeError(f"where(): argument 'condition' (position 1) must be Tensor, not "
                         f"{type(condition).__name__}")
     if input is None and other is None:
-        return tuple(_wrap(i.astype(np.int64)) for i in np.nonzero(np.atleast_1d(condition._a)))
+        return tuple(_wrap(i.astype(np.int64, copy=False))
+                     for i in np.nonzero(np.atleast_1d(condition._a)))
     if (out is None and input.__class__ is Tensor and condition.dtype is D.bool_
             and input.dtype in FAST_FLOAT and not input.requires_grad and (
                 other.__class__ is Tensor and other.dtype is input.dtype and not other.requires_grad
@@ -85,7 +85,7 @@ def where(condition, input=None, other=None, *, out=None):
         except ValueError:
             pass                                # the slow path raises torch's message
     for v, name, pos in ((input, "input", 2), (other, "other", 3)):
-        if not isinstance(v, (Tensor, *NUMBER)):
+        if not isinstance(v, TENSOR_OR_NUMBER):
             raise arg_error("where", name, pos, v)
     if condition.dtype is not D.bool_:
         raise RuntimeError("where expected condition to be a boolean tensor, but got a tensor with "
@@ -206,7 +206,8 @@ def _clamp_checks(input, min, max, variant):
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     tensors = isinstance(min, Tensor) or isinstance(max, Tensor)
     for v in (min, max):
-        if v is not None and (isinstance(v, Tensor) != tensors or not isinstance(v, (Tensor, *NUMBER))):
+        if v is not None and (isinstance(v, Tensor) != tensors
+                              or not isinstance(v, TENSOR_OR_NUMBER)):
             raise _clamp_types_error(input, min, max)
     dt = D.result_type_of([v for v in (min, max, input) if v is not None])
     if tensors:
@@ -223,11 +224,9 @@ def _clamp_checks(input, min, max, variant):
             raise RuntimeError("value cannot be converted to type double without overflow")
         raise NotImplementedError("clamp is not supported for complex types")
     if dt is D.bool_:
-        kernel = _CLAMP_KERNELS[variant] if variant != "clamp" or min is None or max is None else \
-            "clamp_scalar_cpu"
         if variant == "clamp" and (min is None or max is None):
-            kernel = "clamp_min_scalar_cpu" if max is None else "clamp_max_scalar_cpu"
-        raise not_implemented(kernel, dt)
+            variant = "clamp_min" if max is None else "clamp_max"      # torch's kernel names
+        raise not_implemented(_CLAMP_KERNELS[variant], dt)
     for v in (min, max):
         if v is not None:
             _fits(v, dt)
@@ -329,7 +328,7 @@ def lerp(input, end, weight, *, out=None):
     """input + weight * (end - input)."""
     check_tensor("lerp", input)
     check_tensor("lerp", end, "end", 2)
-    if not isinstance(weight, (Tensor, *NUMBER)):
+    if not isinstance(weight, TENSOR_OR_NUMBER):
         raise arg_error("lerp", "weight", 3, weight)
     dt = input.dtype
     if end.dtype is not dt:

@@ -31,8 +31,13 @@ def _float_forward(fn):
 
 
 # ---------------------------------------------------------------- kernels
+def _fresh(r):
+    """A ufunc's result as an array (NumPy returns a scalar for 0-dim input) to work in place."""
+    return r if r.__class__ is np.ndarray else np.asarray(r)
+
+
 def _rsqrt(a):
-    r = np.sqrt(a, out=np.empty_like(a))      # out= keeps 0-dim results arrays
+    r = _fresh(np.sqrt(a))
     return np.reciprocal(r, out=r)
 
 
@@ -41,7 +46,7 @@ _ONE = {np.dtype(t): np.ones((), t) for t in (np.float32, np.float64)}
 
 def _sigmoid(a):
     """1 / (1 + exp(-a)) in four in-place passes (exp overflows to inf, giving exactly 0)."""
-    r = np.negative(a, out=np.empty_like(a))
+    r = _fresh(np.negative(a))
     np.exp(r, out=r)
     np.add(r, _ONE.get(r.dtype, 1), out=r)       # a 0-dim array: NumPy's cheapest operand
     return np.reciprocal(r, out=r)
@@ -553,7 +558,8 @@ def nan_to_num_(input, nan=0.0, posinf=None, neginf=None):
 
 
 # Tensor methods and in-place forms; torch also exposes most in-place forms as torch.<name>_
-_inplace_fns = {n + "_": unary_inplace(op, kernel, FAST_FLOAT) for n, (_, op, kernel) in _UNARY.items()}
+_inplace_fns = {n + "_": unary_inplace(op, kernel, FAST_FLOAT)
+                for n, (_, op, kernel) in _UNARY.items()}
 _abs_values_ = _inplace_fns["abs_"]
 
 
