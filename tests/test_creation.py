@@ -128,14 +128,13 @@ def test_arange_dtype(dtype):
 
 
 @pytest.mark.parametrize("args", [(0, 1, 5), (-1, 1, 11), (0, 10, 1), (2, 3, 0), (0.1, 0.9, 7),
-                                  (-5, 17, 100), (1, 0, 6), (0, 1, 1000)], ids=repr)
-@pytest.mark.parametrize("dtype", [None, "float64", "int64"])
-def test_linspace(args, dtype):
+                                  (-5, 17, 100), (1, 0, 6), (0, 1, 1000), (-3.7, 11.2, 33),
+                                  (-1e3, 3.3, 1001), (5, 5, 4)], ids=repr)
+@pytest.mark.parametrize("dtype", [None, "float64", "float16", "int64", "int32"])
+def test_linspace_bit_exact(args, dtype):
     kw = {} if dtype is None else {"dtype": getattr(tl, dtype)}
     kt = {} if dtype is None else {"dtype": getattr(torch, dtype)}
-    a, b = tl.linspace(*args, **kw), torch.linspace(*args, **kt)
-    assert str(a.dtype) == str(b.dtype) and a.shape == b.shape
-    np.testing.assert_allclose(a._a, b.numpy(), rtol=1e-6, atol=1e-6)
+    same(tl.linspace(*args, **kw), torch.linspace(*args, **kt))
 
 
 @pytest.mark.parametrize("args", [(0, 2, 3), (-2, 2, 5), (0, 1, 4, 2.0)], ids=repr)

@@ -8,6 +8,7 @@ import warnings
 import numpy as np
 
 from . import _dtype as D
+from ._normal import fma32 as _fma32, fma64 as _fma64
 from ._tensor import Tensor, _wrap, check_device, ndarray
 
 _SCALARS = (bool, int, float, complex)
@@ -363,13 +364,29 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device
     return _finish(t, requires_grad)
 
 
-def _linspace_array(start, end, steps, np_dtype):
+def _linspace_values(start, end, steps, np_dtype):
+    """torch's linspace: the first half counts up from start, the second half down from end,
+    each value one fused multiply-add (single rounding), in the compute precision."""
+    if np_dtype == np.float16:
+        # half precision: plain (unfused) float16 arithmetic
+        h = np.float16
+        s, e = h(start), h(end)
+        if steps == 1:
+            return np.array([s])
+        step = (e - s) / h(steps - 1)
+        i = np.arange(steps)
+        return np.where(i < steps // 2, s + step * i.astype(h), e - step * (steps - 1 - i).astype(h))
+    f64 = np_dtype == np.float64
+    cd = np.float64 if f64 else np.float32
+    s, e = cd(start), cd(end)
     if steps == 1:
-        return np.array([start], dtype=np.float64)
-    step = (end - start) / (steps - 1)
-    i = np.arange(steps, dtype=np.float64)
-    half = steps // 2
-    return np.where(i < half, start + step * i, end - step * (steps - 1 - i))
+        return np.array([s])
+    step = (e - s) / cd(steps - 1)
+    i = np.arange(steps)
+    fma = _fma64 if f64 else _fma32
+    lo = fma(np.full(steps, step, cd), i.astype(cd), np.full(steps, s, cd))
+    hi = fma(np.full(steps, -step, cd), (steps - 1 - i).astype(cd), np.full(steps, e, cd))
+    return np.where(i < steps // 2, lo, hi)
 
 
 def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
@@ -381,20 +398,12 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
     d = dtype or D.get_default_dtype()
     if steps == 0:
         a = np.zeros(0, d.np)
-    elif d.category >= D.FLOAT:
-        # compute in the target precision, as torch does
-        cd = d.np if d is not D.float16 else np.float32
-        s, e = cd.type(start) if hasattr(cd, "type") else np.dtype(cd).type(start), np.dtype(cd).type(end)
-        if steps == 1:
-            a = np.array([s], dtype=d.np)
-        else:
-            step = (e - s) / np.dtype(cd).type(steps - 1)
-            i = np.arange(steps).astype(cd)
-            half = steps // 2
-            a = np.where(np.arange(steps) < half, s + step * i,
-                         e - step * (np.dtype(cd).type(steps - 1) - i)).astype(d.np)
+    elif d.category == D.INT:
+        # integer linspace truncates the ends first, then runs the float64 formula
+        a = np.trunc(_linspace_values(float(int(start)), float(int(end)), steps, np.float64)
+                     ).astype(d.np)
     else:
-        a = _linspace_array(float(start), float(end), steps, np.float64).astype(d.np)
+        a = _linspace_values(start, end, steps, d.np).astype(d.np)
     t = _wrap(a, d)
     if out is not None:
         return _into(out, t)
