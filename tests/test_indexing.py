@@ -19,9 +19,11 @@ def same_result(rt, rl, xt=None, xl=None, label=""):
     """torchless result rl matches torch result rt (value, dtype, shape, strides, sharing)."""
     if isinstance(rt, Exception):
         assert isinstance(rl, Exception), f"{label}: torch raised {rt!r}, torchless returned {rl!r}"
-        assert type(rl) is type(rt), f"{label}: {type(rl).__name__}({rl}) vs {type(rt).__name__}({rt})"
+        assert type(rl) is type(rt), \
+            f"{label}: {type(rl).__name__}({rl}) vs {type(rt).__name__}({rt})"
         if not isinstance(rt, TypeError) or "can't assign" in str(rt):
-            assert str(rl) == str(rt), f"{label}: message {str(rl)!r} vs {str(rt)!r}"
+            msg = str(rt).split("\nException raised from")[0]     # (torch's C++ trace)
+            assert str(rl) == msg, f"{label}: message {str(rl)!r} vs {msg!r}"
         return
     assert not isinstance(rl, Exception), f"{label}: torchless raised {rl!r} (torch: {rt!r})"
     if isinstance(rt, (tuple, list)):
@@ -32,7 +34,8 @@ def same_result(rt, rl, xt=None, xl=None, label=""):
     if not isinstance(rt, torch.Tensor):
         assert rl == rt, label
         return
-    assert tuple(rl.shape) == tuple(rt.shape), f"{label}: shape {tuple(rl.shape)} vs {tuple(rt.shape)}"
+    assert tuple(rl.shape) == tuple(rt.shape), \
+        f"{label}: shape {tuple(rl.shape)} vs {tuple(rt.shape)}"
     assert repr(rl.dtype) == str(rt.dtype), f"{label}: dtype {rl.dtype} vs {rt.dtype}"
     np.testing.assert_array_equal(rl._a, rt.detach().numpy(), err_msg=label)
     if rt.numel() > 1:
@@ -85,7 +88,8 @@ def check_get(x, idx, label=None, prep=None):
 # ------------------------------------------------------------------ __getitem__ tables
 GET_CASES = [
     (Y, 0), (Y, -1), (Y, 2), (Y, 3), (Y, -4), (Y, (0, 7)), (Z, (0, slice(None), 7)),
-    (Y, slice(1, None)), (Y, slice(None)), (Y, slice(1, 100)), (Y, slice(-100, 2)), (Y, slice(2, 1)),
+    (Y, slice(1, None)), (Y, slice(None)), (Y, slice(1, 100)), (Y, slice(-100, 2)),
+    (Y, slice(2, 1)),
     (Y, slice(5, None)), (Y, (slice(None), slice(5, None))), (Y, (slice(None), slice(1, None, 2))),
     (Y, slice(None, None, -1)), (Y, slice(None, None, 0)), (Y, (0, 0, 0)),
     (Y, (slice(None), slice(None), slice(None))),
@@ -94,7 +98,8 @@ GET_CASES = [
     (Y, Ellipsis), (Z, (Ellipsis, 0)), (Z, (1, Ellipsis)), (Z, (Ellipsis, Ellipsis)),
     (Z, (Ellipsis, 0, Ellipsis)), (Y, ()), (Y, True), (Y, False), (Y, (True, 0)), (Y, (True, True)),
     (Y, 1.0), (Y, "a"), (Y, {}), (Y, np.int64(1)), (Y, np.float64(1.0)), (Y, np.bool_(True)),
-    (Y, T(1)), (Y, T(np.int32(1))), (Y, T(5)), (Y, T(1.0)), (Y, T([1.0])), (Y, T(True)), (Y, T(False)),
+    (Y, T(1)), (Y, T(np.int32(1))), (Y, T(5)), (Y, T(1.0)), (Y, T([1.0])), (Y, T(True)),
+    (Y, T(False)),
     (Y, (T(1), T(2))), (Y, (slice(T(1), T(3)),)), (Y, slice(1.5, None)),
     (Y, [0, 2]), (Y, [0, -1]), (Y, [0, 5]), (Y, [0, -4]), (Y, (slice(None), [0, 4])),
     (Y, ([0, 1], [0, 4])), (Y, [[0, 1], [2, 0]]), (Y, ([0, 1], [1, 2])), (Y, [0, slice(None)]),
@@ -103,26 +108,32 @@ GET_CASES = [
     (Y, list(range(3)) * 11), (Y, np.array([0, 2])),
     (Y, T([0, 2])), (Y, T([[0, 1], [2, 2]])), (Y, (slice(None), T([[0, 1], [2, 2]]))),
     (Y, T([True, False, True])), (Y, T([True, False])), (Y, T(np.ones((3, 5), bool))),
-    (Y, T(np.ones((3, 4, 1), bool))), (Y, T(Y > 4)), (Y, (slice(None), T([True, False, True, False]))),
+    (Y, T(np.ones((3, 4, 1), bool))), (Y, T(Y > 4)),
+    (Y, (slice(None), T([True, False, True, False]))),
     (Y, (slice(None), T([True, False]))), (Y, T(np.array([1, 0, 1], np.uint8))),
     (Y, T(np.array([1, 0], np.int32))),
-    (Z, (0, slice(None), [0, 1])), (Z, ([0, 1], slice(None), [0, 1])), (Z, (slice(None), [0, 1], [0, 1])),
+    (Z, (0, slice(None), [0, 1])), (Z, ([0, 1], slice(None), [0, 1])),
+    (Z, (slice(None), [0, 1], [0, 1])),
     (Z, (slice(None), [0, 1], 0)), (Z, ([1, 0], 0)), (Z, ([1, 0], slice(1, None), [0, 2])),
     (Z, (None, [1, 0], None, [0, 2])), (Z, (Ellipsis, [0, 2])), (Z, ([[0], [1]], [0, 1, 2])),
     (Z, ([0, 1], [0, 1, 2])), (Z, ([0, 1], None, [0, 1])), (Z, ([0, 1], Ellipsis, [0, 1])),
-    (Z, (T(1), slice(None), [0, 1])), (Z, (slice(None), T(1), [0, 1])), (Z, ([0, 1], slice(None), T(1))),
+    (Z, (T(1), slice(None), [0, 1])), (Z, (slice(None), T(1), [0, 1])),
+    (Z, ([0, 1], slice(None), T(1))),
     (Z, (T(True), 0)), (Z, (0, T([True, False, True]))), (Z, (0, T([True, False]))),
     (Z, (T(np.ones((2, 3), bool)), [0, 5])), (Z, ([0, 1], T([True, False, True]), [0, 5])),
     (Z, ([0, 1], [0, 0], 7)), (Z, (slice(None), slice(None), [0, 5])), (Z, (slice(None), [0, 5])),
-    (Z, (slice(None), [0, 1], [0, 5])), (Z, (slice(None), [0, 5], [0, 1])), (Z, ([0, 3], slice(None), [0, 1])),
-    (Z, (T([True, False]), 1)), (Z, (T([True, False]), [1, 2])), (Z, (T([True, True]), slice(None), [1, 2])),
+    (Z, (slice(None), [0, 1], [0, 5])), (Z, (slice(None), [0, 5], [0, 1])),
+    (Z, ([0, 3], slice(None), [0, 1])),
+    (Z, (T([True, False]), 1)), (Z, (T([True, False]), [1, 2])),
+    (Z, (T([True, True]), slice(None), [1, 2])),
     (Z, (slice(None), T(np.ones((3, 3), bool)))), (Z, (slice(None), T(Z[0] > 3))),
     (np.array(5.0, np.float32), 0), (np.array(5.0, np.float32), None),
     (np.array(5.0, np.float32), Ellipsis), (np.array(5.0, np.float32), T(True)),
     (np.array(5.0, np.float32), slice(None)), (np.array(5.0, np.float32), (None, None)),
     (np.zeros((0, 3), np.float32), 0), (np.zeros((0, 3), np.float32), []),
     (np.zeros((0, 3), np.float32), T(np.zeros((0, 3), bool))), (Y > 5, (0, [1, 2])),
-    (Y.astype(np.int64), T(Y > 5)), (Y, 2 ** 70),
+    (Y.astype(np.int64), T(Y > 5)), (Y, 2 ** 70), (Y, [2 ** 70]), (Y, np.array(["a"])),
+    (Y, np.array([1.5])),
 ]
 
 
@@ -298,7 +309,8 @@ SET_CASES = [
     (np.array(1.0, np.float32), (), 5.0), (np.array(1.0, np.float32), Ellipsis, 5.0),
     (I8, 0, 300), (I8, 0, -129), (I8, 0, -128), (I8, 0, 2.5), (I8, 0, -2.5), (I8, [0], 300),
     (U8, 0, -1), (U8, 0, -255), (U8, 0, -256), (U8, 0, 256), (U8, 0, -0.5), (U8, 0, 255.9),
-    (U8, 0, -0.0), (U8, 0, 2.5), (np.zeros(3, np.int32), 0, 1e10), (np.zeros(3, np.int32), 0, 70000.0),
+    (U8, 0, -0.0), (U8, 0, 2.5), (np.zeros(3, np.int32), 0, 1e10),
+    (np.zeros(3, np.int32), 0, 70000.0),
     (np.zeros(3, np.int64), 0, float("inf")), (np.zeros(3, np.int64), 0, float("nan")),
     (np.zeros(3, np.int64), 0, 2 ** 63), (np.zeros(3, np.int64), 0, 2 ** 63 - 1),
     (np.zeros(3, np.int64), 0, 1 + 0j), (np.zeros(3, np.int64), 0, 1 + 1j),
@@ -313,7 +325,8 @@ SET_CASES = [
 ]
 
 
-@pytest.mark.parametrize("x,idx,value", SET_CASES, ids=[f"{c[1]!r}={c[2]!r}"[:40] for c in SET_CASES])
+@pytest.mark.parametrize("x,idx,value", SET_CASES,
+                         ids=[f"{c[1]!r}={c[2]!r}"[:40] for c in SET_CASES])
 def test_setitem(x, idx, value):
     check_set(x, idx, value)
 
@@ -321,7 +334,7 @@ def test_setitem(x, idx, value):
 def test_setitem_overlap_and_expanded():
     for lib in (torch, tl):
         x = lib.arange(5.0)
-        with pytest.raises(RuntimeError, match="some elements of the input tensor and the written-to"):
+        with pytest.raises(RuntimeError, match="some elements of the input tensor and the"):
             x[1:] = x[:-1]
         x[:] = x                                 # the very same memory is fine
         e = lib.zeros(1, 4).expand(3, 4)
@@ -388,8 +401,8 @@ OP_CASES = [
     ("scatter_ src", lambda m, y: y.scatter_(0, m.tensor([[2, 0, 1, 0]]), -y)),
     ("scatter_add", lambda m, y: y.scatter_add(1, m.tensor([[0, 0, 1]]), m.ones(1, 3))),
     ("scatter_add_", lambda m, y: y.scatter_add_(0, m.tensor([[0, 0, 1]]), m.ones(1, 3))),
-    ("scatter_add dtype", lambda m, y: y.scatter_add(1, m.tensor([[0]]), m.ones(1, 1, dtype=m.long))),
-    ("scatter_add idx big", lambda m, y: y.scatter_add(1, m.zeros(4, 1, dtype=m.long), m.ones(4, 1))),
+    ("scatter_add dtype", lambda m, y: y.scatter_add(1, m.tensor([[0]]), m.ones(1, 1).long())),
+    ("scatter_add idx big", lambda m, y: y.scatter_add(1, m.zeros(4, 1).long(), m.ones(4, 1))),
     ("index_select", lambda m, y: y.index_select(1, m.tensor([3, 0, 0]))),
     ("index_select 0d idx", lambda m, y: m.index_select(y, 1, m.tensor(3))),
     ("index_select 2d idx", lambda m, y: y.index_select(1, m.tensor([[3]]))),
@@ -409,7 +422,8 @@ OP_CASES = [
     ("index_add oor", lambda m, y: y.index_add_(0, m.tensor([3]), m.ones(1, 4))),
     ("index_add count", lambda m, y: y.index_add_(0, m.tensor([0, 1]), m.ones(1, 4))),
     ("index_put_", lambda m, y: y.index_put_((m.tensor([0, 2]),), m.tensor(1.0))),
-    ("index_put_ acc", lambda m, y: y.index_put_((m.tensor([0, 0]), m.tensor([1, 1])), m.tensor(1.0),
+    ("index_put_ acc", lambda m, y: y.index_put_((m.tensor([0, 0]), m.tensor([1, 1])),
+                                                 m.tensor(1.0),
                                                  accumulate=True)),
     ("index_put list", lambda m, y: y.index_put_([m.tensor([0, 2])], m.tensor(1.0))),
     ("index_put mask", lambda m, y: y.index_put_((y > 4,), m.tensor(-1.0))),
@@ -423,7 +437,7 @@ OP_CASES = [
     ("take int32", lambda m, y: y.take(m.tensor([1], dtype=m.int32))),
     ("take nc", lambda m, y: y.t().take(m.tensor([1, 2]))),
     ("masked_fill", lambda m, y: y.masked_fill(y > 5, -1)),
-    ("masked_fill bcast", lambda m, y: m.masked_fill(y, m.tensor([True, False, True, False]), -1.0)),
+    ("masked_fill bcast", lambda m, y: m.masked_fill(y, m.tensor([True, False] * 2), -1.0)),
     ("masked_fill bigger", lambda m, y: y.masked_fill(m.ones(2, 3, 4, dtype=m.bool), -1)),
     ("masked_fill_ bigger", lambda m, y: y.masked_fill_(m.ones(2, 3, 4, dtype=m.bool), -1)),
     ("masked_fill_", lambda m, y: y.masked_fill_(y < 3, 0.5)),
@@ -438,7 +452,8 @@ OP_CASES = [
     ("masked_fill complex value", lambda m, y: y.masked_fill(y > 5, m.tensor(1 + 1j))),
     ("masked_fill nc", lambda m, y: y.t().masked_fill(m.tensor(True), 1.0)),
     ("masked_select", lambda m, y: y.masked_select(m.tensor([True, False, True, False]))),
-    ("masked_select bcast", lambda m, y: y[0, :2].masked_select(m.tensor([[True, False], [True, True]]))),
+    ("masked_select bcast",
+     lambda m, y: y[0, :2].masked_select(m.tensor([[True, False], [True, True]]))),
     ("masked_select long", lambda m, y: m.masked_select(y, m.tensor([1, 0, 1, 0]))),
     ("masked_select shape", lambda m, y: y.masked_select(m.tensor([True, False]))),
     ("masked_select nc", lambda m, y: y.t().masked_select(m.tensor(True))),
@@ -451,7 +466,8 @@ OP_CASES = [
     ("nonzero 0d zero tuple", lambda m, y: m.nonzero(y[0, 0], as_tuple=True)),
     ("nonzero bool", lambda m, y: (y > 6).nonzero()),
     ("argwhere", lambda m, y: m.argwhere(y > 6)),
-    ("contains", lambda m, y: (5 in y, 5.5 in y, m.tensor(4.0) in y, m.tensor([4.0, 5, 6, 7]) in y)),
+    ("contains", lambda m, y: (5 in y, 5.5 in y, m.tensor(4.0) in y,
+                               m.tensor([4.0, 5, 6, 7]) in y, m.tensor([[9.0] * 4]) in y)),
     ("contains bad shape", lambda m, y: m.tensor([4.0, 5]) in y),
     ("contains list", lambda m, y: [4] in y),
     ("contains str", lambda m, y: "a" in y),
@@ -544,14 +560,15 @@ GRAD_CASES = [
     ("gather", lambda m, x: x.gather(1, m.tensor([[0, 0], [1, 3], [2, 2]])), [(3, 4)]),
     ("gather small", lambda m, x: x.gather(0, m.tensor([[0, 2]])), [(3, 4)]),
     ("index_select", lambda m, x: x.index_select(1, m.tensor([0, 0, 3])), [(3, 4)]),
-    ("masked_fill", lambda m, x: x.masked_fill(m.tensor([True, False, True, False]), 2.0), [(3, 4)]),
+    ("masked_fill", lambda m, x: x.masked_fill(m.tensor([True, False] * 2), 2.0), [(3, 4)]),
     ("masked_fill value", lambda m, x, v: x.masked_fill(x > 0, v[0]), [(3, 4), (2,)]),
     ("masked_select", lambda m, x: x.masked_select(m.tensor([True, False, True, False])), [(3, 4)]),
     ("masked_select bcast", lambda m, x: x.masked_select(m.ones(2, 3, 4, dtype=m.bool)), [(3, 4)]),
     ("take", lambda m, x: x.take(m.tensor([[0, 5], [5, -1]])), [(3, 4)]),
     ("scatter", lambda m, x, v: x.scatter(1, m.tensor([[0, 1], [2, 3]]), v), [(3, 4), (2, 2)]),
     ("scatter value", lambda m, x: x.scatter(1, m.tensor([[0, 1], [2, 3]]), 1.5), [(3, 4)]),
-    ("scatter_add", lambda m, x, v: x.scatter_add(1, m.tensor([[0, 0], [2, 3]]), v), [(3, 4), (2, 2)]),
+    ("scatter_add", lambda m, x, v: x.scatter_add(1, m.tensor([[0, 0], [2, 3]]), v), [(3, 4),
+    (2, 2)]),
     ("index_add", lambda m, x, v: x.index_add(0, m.tensor([0, 0]), v, alpha=2), [(3, 4), (2, 4)]),
     ("index_put acc", lambda m, x, v: x.index_put((m.tensor([0, 0]),), v, accumulate=True),
      [(3, 4), (2, 4)]),

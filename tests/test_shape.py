@@ -34,7 +34,8 @@ def same_result(rt, rl, inputs_t=(), inputs_l=(), label=""):
         assert isinstance(rl, Exception), f"{label}: torch raised {rt!r}, torchless returned"
         assert type(rl) is type(rt), f"{label}: {type(rl).__name__} vs {type(rt).__name__}: {rl}"
         if not isinstance(rt, TypeError):
-            assert str(rl) == str(rt), f"{label}: message {str(rl)!r} vs {str(rt)!r}"
+            msg = str(rt).split("\nException raised from")[0]     # (torch's C++ trace)
+            assert str(rl) == msg, f"{label}: message {str(rl)!r} vs {msg!r}"
         return
     assert not isinstance(rl, Exception), f"{label}: torchless raised {rl!r}"
     if isinstance(rt, (tuple, list)):
@@ -46,7 +47,8 @@ def same_result(rt, rl, inputs_t=(), inputs_l=(), label=""):
         assert rl == rt, label
         return
     assert isinstance(rl, tl.Tensor), label
-    assert tuple(rl.shape) == tuple(rt.shape), f"{label}: shape {tuple(rl.shape)} vs {tuple(rt.shape)}"
+    assert tuple(rl.shape) == tuple(rt.shape), \
+        f"{label}: shape {tuple(rl.shape)} vs {tuple(rt.shape)}"
     assert repr(rl.dtype) == str(rt.dtype), f"{label}: dtype {rl.dtype} vs {rt.dtype}"
     np.testing.assert_array_equal(rl._a, rt.detach().numpy(), err_msg=label)
     if rt.numel() > 1:
@@ -203,6 +205,8 @@ JOIN_CASES = [
     ("cat empty list", lambda m, x, y: m.cat([]), (3, 4), (2, 4)),
     ("cat not tensor", lambda m, x, y: m.cat([x, 1]), (3, 4), (2, 4)),
     ("cat tensor arg", lambda m, x, y: m.cat(x), (3, 4), (2, 4)),
+    ("cat generator", lambda m, x, y: m.cat(t for t in (x, x)), (3, 4), (2, 4)),
+    ("stack generator", lambda m, x, y: m.stack(t for t in (x, x)), (3, 4), (2, 4)),
     ("concat", lambda m, x, y: m.concat([x, y], dim=0), (3, 4), (2, 4)),
     ("concatenate", lambda m, x, y: m.concatenate([x, x], axis=1), (3, 4), (2, 4)),
     ("stack", lambda m, x, y: m.stack([x, x * 2]), (3, 4), (2, 4)),
@@ -222,7 +226,7 @@ JOIN_CASES = [
     ("row_stack", lambda m, x, y: m.row_stack([x[0], y[0]]), (3, 4), (2, 4)),
     ("dstack", lambda m, x, y: m.dstack([x, x]), (3, 4), (2, 4)),
     ("dstack 1d", lambda m, x, y: m.dstack([x[0], y[0]]), (3, 4), (2, 4)),
-    ("column_stack", lambda m, x, y: m.column_stack([x[0], y[0], x[:4, :1].t().t()[:4, 0]]), (4, 4), (2, 4)),
+    ("column_stack", lambda m, x, y: m.column_stack([x[0], y[0], x[:4, 0]]), (4, 4), (2, 4)),
 ]
 
 
@@ -275,6 +279,9 @@ SPLIT_CASES = [
     ("select oor", lambda m, x: x.select(1, 3)),
     ("select oor neg", lambda m, x: m.select(x, 0, -3)),
     ("select 0d", lambda m, x: x[0, 0, 0].select(0, 0)),
+    ("select float", lambda m, x: x.select(0, 1.0)),
+    ("narrow float", lambda m, x: x.narrow(0, 0.5, 1)),
+    ("unflatten two -1", lambda m, x: x.unflatten(2, (-1, -1))),
 ]
 
 
@@ -325,8 +332,9 @@ def test_copy_ops(label, fn):
 
 def test_int_and_bool_dtypes_keep_their_dtype():
     for a in (M, M > 4, M.astype(np.uint8), M.astype(np.float64)):
-        for fn in (lambda m, x: x.t().reshape(12), lambda m, x: m.cat([x, x]), lambda m, x: x.flip(0),
-                   lambda m, x: m.stack([x, x], 1), lambda m, x: x.repeat(1, 2), lambda m, x: x.roll(1),
+        for fn in (lambda m, x: x.t().reshape(12), lambda m, x: m.cat([x, x]),
+                   lambda m, x: x.flip(0), lambda m, x: m.stack([x, x], 1),
+                   lambda m, x: x.repeat(1, 2), lambda m, x: x.roll(1),
                    lambda m, x: x.unsqueeze(1).expand(3, 2, 4)):
             check(fn, a)
 
@@ -382,7 +390,8 @@ def test_resize_():
     for lib in (torch, tl):
         y = lib.arange(12.0).view(3, 4)[:, 1:3]
         y.resize_(2, 2)
-        assert y.storage_offset() == 1 and y.stride() == (2, 1) and y.flatten().tolist() == [1, 2, 3, 4]
+        assert y.storage_offset() == 1 and y.stride() == (2, 1)
+        assert y.flatten().tolist() == [1, 2, 3, 4]
         with pytest.raises(RuntimeError, match="cannot resize variables that require grad"):
             lib.zeros(3, requires_grad=True).resize_(2)
         assert tuple(lib.zeros(3).resize_((3, 1)).shape) == (3, 1)

@@ -22,12 +22,13 @@ from . import autograd
 from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode,
                                  is_grad_enabled, is_inference_mode_enabled)
 from .ops import (pointwise, division, power, unary, comparison, bitwise, ternary, reduction,
-                  extrema, statistics, scan, sorting, shape, indexing, join, gather, linalg,
-                  conversion, nn_ops)
+                  extrema, statistics, scan, sorting, shape, transpose, indexing, join, reorder,
+                  gather, linalg, conversion, nn_ops)
 
 # Each ops module lists its public functions in __all__; they form the torch namespace.
 for _m in (pointwise, division, power, unary, comparison, bitwise, ternary, reduction, extrema,
-           statistics, scan, sorting, shape, indexing, join, gather, linalg, conversion, nn_ops):
+           statistics, scan, sorting, shape, transpose, indexing, join, reorder, gather, linalg,
+           conversion, nn_ops):
     for _n in _m.__all__:
         globals()[_n] = getattr(_m, _n)
 del _m, _n

@@ -223,7 +223,9 @@ class Op(Node):
             r.grad_fn = self
             if self.save_output:
                 self._out = r
-                self.out_version = _version(out)
+                # r._a, not out: a 0-dim result arrives as a NumPy scalar, whose id is not the
+                # id of the array _wrap makes of it (the one the check reads later)
+                self.out_version = _version(r._a)
         return r
 
     def check_saved(self):

@@ -17,15 +17,17 @@ INT, SLICE, NEW, ELL, BOOL, MASK, ARR = range(7)
 _FULL = slice(None)
 
 # C++ names torch uses in "value cannot be converted" messages
-_CNAME = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int", "int64": "int64_t",
-          "float16": "double", "float32": "float", "float64": "double", "bool": "bool"}
+_CNAME = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int",
+          "int64": "int64_t", "float16": "double", "float32": "float", "float64": "double",
+          "bool": "bool"}
 _INT_RANGE = {"uint8": (-255, 255), "int8": (-128, 127), "int16": (-2 ** 15, 2 ** 15 - 1),
               "int32": (-2 ** 31, 2 ** 31 - 1), "int64": (-2 ** 63, 2 ** 63 - 1)}
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 def overflow(d):
-    return RuntimeError(f"value cannot be converted to type {_CNAME.get(d.name, d.name)} without overflow")
+    return RuntimeError(f"value cannot be converted to type {_CNAME.get(d.name, d.name)} without "
+                        f"overflow")
 
 
 def convert_scalar(v, d):
@@ -42,7 +44,8 @@ def convert_scalar(v, d):
             raise overflow(d)
         v = v.real
     if cat == D.FLOAT:
-        # float32 refuses finite values beyond its range (inf and nan convert; float16 rounds to inf)
+        # float32 refuses finite values beyond its range (inf and nan convert; float16 rounds
+        # to inf)
         if d is D.float32 and (v > _FLOAT32_MAX or v < -_FLOAT32_MAX) and v - v == 0:
             raise overflow(d)
         return d.np.type(v)
@@ -77,8 +80,16 @@ def _seq_array(x):
     """A list/tuple/ndarray index as an int64 or bool array (torch turns it into a tensor)."""
     if isinstance(x, ndarray):
         arr = x
+        if arr.dtype.kind not in "biuf":
+            raise TypeError(f"can't convert np.ndarray of type {arr.dtype.type.__module__}."
+                            f"{arr.dtype.type.__name__}. The only supported types are: float64, "
+                            "float32, float16, complex64, complex128, int64, int32, int16, int8, "
+                            "uint8, and bool.")
     elif all(e.__class__ is int for e in x):
-        return np.array(x, np.int64)
+        try:
+            return np.array(x, np.int64)
+        except OverflowError:
+            raise ValueError("Overflow when unpacking long long") from None
     else:
         try:
             arr = np.array(_plain(x))
@@ -120,7 +131,8 @@ def _classify(x):
         a = x._a
         if d is D.bool_ or d is D.uint8:
             if d is D.uint8:
-                warnings.warn("indexing with dtype torch.uint8 is now deprecated, please use a dtype "
+                warnings.warn("indexing with dtype torch.uint8 is now deprecated, please use a "
+                              "dtype "
                               "torch.bool instead.", UserWarning, stacklevel=4)
             if a.ndim == 0:
                 return BOOL, bool(a), 0
@@ -145,7 +157,8 @@ def _classify(x):
         raise TypeError("new(): invalid data type 'str'")
     if not isinstance(x, (float, complex, np.generic)) and hasattr(x, "__index__"):
         return INT, x.__index__(), 1
-    raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables "
+    raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte "
+                     "Variables "
                      f"are valid indices (got {typename(x)})")
 
 
@@ -180,9 +193,12 @@ def parse(a, idx, setting=False):
     if idx.__class__ is not tuple:
         if idx.__class__ is list and _seq_as_tuple(idx):
             warnings.warn(
-                "Using a non-tuple sequence for multidimensional indexing is deprecated and will be "
-                "changed in pytorch 2.9; use x[tuple(seq)] instead of x[seq]. In pytorch 2.9 this will "
-                "be interpreted as tensor index, x[torch.tensor(seq)], which will result either in an "
+                "Using a non-tuple sequence for multidimensional indexing is deprecated and will "
+                "be "
+                "changed in pytorch 2.9; use x[tuple(seq)] instead of x[seq]. In pytorch 2.9 this "
+                "will "
+                "be interpreted as tensor index, x[torch.tensor(seq)], which will result either "
+                "in an "
                 "error or a different result", UserWarning, stacklevel=4)
             idx = tuple(idx)
         else:
@@ -305,9 +321,11 @@ def prepare_advanced(v, adv):
         if kind is MASK:
             k = x.ndim
             if x.shape != vshape[dim:dim + k]:
-                j = next((j for j in range(k) if dim + j >= len(vshape) or x.shape[j] != vshape[dim + j]), 0)
+                j = next((j for j in range(k)
+                          if dim + j >= len(vshape) or x.shape[j] != vshape[dim + j]), 0)
                 raise IndexError(
-                    f"The shape of the mask {fmt(x.shape)} at index {j} does not match the shape of "
+                    f"The shape of the mask {fmt(x.shape)} at index {j} does not match the shape "
+                    f"of "
                     f"the indexed tensor {fmt(vshape)} at index {dim + j}")
             for j, nz in enumerate(np.nonzero(x)):
                 arrays.append((dim + j, np.ascontiguousarray(nz)))
@@ -317,7 +335,8 @@ def prepare_advanced(v, adv):
         bshape = arrays[0][1].shape if len(arrays) == 1 else \
             np.broadcast_shapes(*[arr.shape for _, arr in arrays])
     except ValueError:
-        raise IndexError("shape mismatch: indexing tensors could not be broadcast together with shapes "
+        raise IndexError("shape mismatch: indexing tensors could not be broadcast together with "
+                         "shapes "
                          + ", ".join(fmt(arr.shape) for _, arr in arrays)) from None
     adv_dims = {d for d, _ in arrays}
     empty = 0 in bshape or any(n == 0 for i, n in enumerate(vshape) if i not in adv_dims)
@@ -391,7 +410,8 @@ def advanced_get(v, key, arrays, bshape):
         b = np.broadcast_to(arr, bshape)
         bs = [s // arr.itemsize for s in b.strides]
         full = view_strides(tuple(bshape), bs, ishape) or contiguous_strides(ishape)
-        ops.append([0 if ishape[i] == 1 and rshape[i] != 1 else full[i] for i in range(len(rshape))])
+        ops.append([0 if ishape[i] == 1 and rshape[i] != 1 else full[i]
+                    for i in range(len(rshape))])
     want = iter_layout_strides(rshape, ops)
     if want == contiguous_strides(rshape):
         return r if canonical(r) else r.copy()
@@ -412,12 +432,14 @@ def check_expand(shape, target, dt):
     n, k = len(target), len(shape)
     if k > n:
         raise RuntimeError(
-            f"expand({dt.legacy}{{{fmt(shape)}}}, size={fmt(target)}): the number of sizes provided "
+            f"expand({dt.legacy}{{{fmt(shape)}}}, size={fmt(target)}): the number of sizes "
+            f"provided "
             f"({n}) must be greater or equal to the number of dimensions in the tensor ({k})")
     for i in range(k):
         s, t = shape[k - 1 - i], target[n - 1 - i]
         if s != t and s != 1:
             raise RuntimeError(
                 f"The expanded size of the tensor ({t}) must match the existing size ({s}) at "
-                f"non-singleton dimension {n - 1 - i}.  Target sizes: {fmt(target)}.  Tensor sizes: "
+                f"non-singleton dimension {n - 1 - i}.  Target sizes: {fmt(target)}.  Tensor "
+                f"sizes: "
                 f"{fmt(shape)}")

@@ -204,7 +204,8 @@ def broadcast_pair(sa, sb):
         da = sa[len(sa) - n + i] if len(sa) - n + i >= 0 else 1
         db = sb[len(sb) - n + i] if len(sb) - n + i >= 0 else 1
         if da != db and da != 1 and db != 1:
-            raise RuntimeError(f"The size of tensor a ({da}) must match the size of tensor b ({db}) at "
+            raise RuntimeError(f"The size of tensor a ({da}) must match the size of tensor b "
+                               f"({db}) at "
                                f"non-singleton dimension {i}")
         out.append(db if da == 1 else da)
     return tuple(out)

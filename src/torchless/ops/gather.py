@@ -21,7 +21,8 @@ _FULL = slice(None)
 # C++ type names torch prints for a mask's dtype
 _CTYPE = {"bool": "bool", "uint8": "unsigned char", "int8": "signed char", "int16": "short int",
           "int32": "int", "int64": "long int", "float16": "c10::Half", "float32": "float",
-          "float64": "double", "complex64": "c10::complex<float>", "complex128": "c10::complex<double>"}
+          "float64": "double", "complex64": "c10::complex<float>",
+          "complex128": "c10::complex<double>"}
 
 
 def _tracked(*xs):
@@ -129,7 +130,8 @@ class ScatterAddInto(Op):
 def _scatter_checks(a, d, idx, src, fname):
     nd = max(a.ndim, 1)
     if max(idx.ndim, 1) != nd:
-        raise RuntimeError(f"Index tensor must have the same number of dimensions as {fname} tensor")
+        raise RuntimeError(f"Index tensor must have the same number of dimensions as {fname} "
+                           f"tensor")
     ishape = idx.shape
     ashape = a.shape or (1,)
     bad_self = any(k != d and ishape[k] > ashape[k] for k in range(idx.ndim))
@@ -137,7 +139,8 @@ def _scatter_checks(a, d, idx, src, fname):
     if bad_self or bad_src:
         if fname == "input":
             k = next(k for k in range(idx.ndim) if k != d and ishape[k] > ashape[k])
-            raise RuntimeError(f"Size does not match at dimension {k} expected index {fmt(ishape)} to be "
+            raise RuntimeError(f"Size does not match at dimension {k} expected index "
+                               f"{fmt(ishape)} to be "
                                f"no larger than self {fmt(a.shape)} apart from dimension {d}")
         msg = (f"Expected index {fmt(ishape)} to be no larger than self {fmt(a.shape)} apart from "
                f"dimension {d}")
@@ -186,7 +189,8 @@ class Scatter(Op):
     @staticmethod
     def backward(ctx, g):
         if ctx.reduce is not None:
-            raise RuntimeError("the derivative for 'scatter' with a reduce argument is not implemented.")
+            raise RuntimeError("the derivative for 'scatter' with a reduce argument is not "
+                               "implemented.")
         x, src = ctx.inputs
         gx = Scatter.apply(g, 0.0, dim=ctx.dim, index=ctx.index)
         gsrc = None
@@ -354,7 +358,8 @@ def _index_add_args(self, dim, index, source):
     ash, ssh = a.shape or (1,), s.shape or (1,)
     if len(ash) != len(ssh) or any(k != d and ash[k] != ssh[k] for k in range(len(ash))):
         raise RuntimeError(
-            "source tensor shape must match self tensor shape, excluding the specified dimension. Got "
+            "source tensor shape must match self tensor shape, excluding the specified dimension. "
+            "Got "
             f"self.shape = {fmt(a.shape)} source.shape = {fmt(s.shape)}")
     idx = idx.reshape(-1)
     if idx.size != ssh[d]:
@@ -412,9 +417,11 @@ class TakeInto(Op):
 def take(input, index):
     """input viewed as 1-D, read at index (negative counts from the end)."""
     if not isinstance(index, Tensor):
-        raise TypeError(f"take(): argument 'index' (position 2) must be Tensor, not {type(index).__name__}")
+        raise TypeError(f"take(): argument 'index' (position 2) must be Tensor, not "
+                        f"{type(index).__name__}")
     if index.dtype is not D.int64:
-        raise RuntimeError(f"take(): Expected a long tensor for index, but got {index.dtype.type_name}")
+        raise RuntimeError(f"take(): Expected a long tensor for index, but got "
+                           f"{index.dtype.type_name}")
     idx = index._a
     n = input._a.size
     if _outside(idx, -n, n):
@@ -426,7 +433,8 @@ def take(input, index):
 # ------------------------------------------------------------------ masks
 def _mask_array(mask, fname):
     if not isinstance(mask, Tensor):
-        raise TypeError(f"{fname}(): argument 'mask' (position 1) must be Tensor, not {type(mask).__name__}")
+        raise TypeError(f"{fname}(): argument 'mask' (position 1) must be Tensor, not "
+                        f"{type(mask).__name__}")
     if mask.dtype is not D.bool_:
         if fname == "masked_select":
             raise RuntimeError("masked_select: expected BoolTensor for mask")
@@ -463,14 +471,16 @@ class MaskedFill(Op):
 def _fill_value(self, value):
     if isinstance(value, Tensor):
         if value._a.ndim:
-            raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got tensor "
+            raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got "
+                               "tensor "
                                f"with {value._a.ndim} dimension(s).")
         convert_scalar(value._a.item(), self.dtype)
         return value
     if isinstance(value, (bool, int, float, complex, np.number)):
         return convert_scalar(value, self.dtype)
     raise TypeError(f"masked_fill() received an invalid combination of arguments - got (Tensor, "
-                    f"{type(value).__name__}), but expected one of:\n * (Tensor mask, Tensor value)\n"
+                    f"{type(value).__name__}), but expected one of:\n * (Tensor mask, Tensor "
+                    f"value)\n"
                     " * (Tensor mask, Number value)\n")
 
 
@@ -559,7 +569,8 @@ def _contains(self, element):
     elif isinstance(element, (bool, int, float, complex, np.number)):
         e = element
     else:
-        raise RuntimeError(f"Tensor.__contains__ only supports Tensor or scalar, but you passed in a "
+        raise RuntimeError(f"Tensor.__contains__ only supports Tensor or scalar, but you passed "
+                           f"in a "
                            f"{type(element)}.")
     return bool(np.any(self._a == e))
 

@@ -19,8 +19,8 @@ from ._index import (Parsed, advanced_get, advanced_shape, basic_view, check_exp
                      convert_scalar, parse, prepare_advanced, strip_ones, typename)
 from ._inplace import bump_version, commit
 from .shape import unsqueeze_array
-from ._strides import (canonical, elem_strides, empty_strided, fmt, regenerate_views, replay, replay_array,
-                       step_name, view_apply)
+from ._strides import (canonical, elem_strides, empty_strided, fmt, regenerate_views, replay,
+                       replay_array, step_name, view_apply)
 
 ndarray = np.ndarray
 _FULL = slice(None)
@@ -245,7 +245,7 @@ def _list_index(a, idx):
             return None
     try:
         return np.take(a, idx, axis=0)
-    except IndexError:
+    except (IndexError, OverflowError):
         return None
 
 
@@ -269,9 +269,11 @@ def _tensor_index(a, t):
 
 
 # ------------------------------------------------------------------ __setitem__
-_OVERLAP = ("unsupported operation: more than one element of the written-to tensor refers to a single "
+_OVERLAP = ("unsupported operation: more than one element of the written-to tensor refers to a "
+            "single "
             "memory location. Please clone() the tensor before performing the operation.")
-_PARTIAL = ("unsupported operation: some elements of the input tensor and the written-to tensor refer to "
+_PARTIAL = ("unsupported operation: some elements of the input tensor and the written-to tensor "
+            "refer to "
             "a single memory location. Please clone() the tensor before performing the operation.")
 
 
@@ -298,7 +300,8 @@ def setitem(self, idx, value):
                 ok = True
                 idx = ia
         if ok and 0 not in a.strides and a.flags.writeable:
-            v = convert_scalar(value, self.dtype) if (vc is int or self.dtype is not D.float64) else value
+            d = self.dtype
+            v = value if vc is float and d is D.float64 else convert_scalar(value, d)
             try:
                 a[idx] = v
                 bump_version(self)
@@ -347,7 +350,8 @@ def _setitem(self, idx, value):
         if vt is not None and vt.dtype is not self.dtype:
             raise RuntimeError(
                 "Index put requires the source and destination dtypes match, got "
-                f"{self.dtype.type_name} for the destination and {vt.dtype.type_name} for the source.")
+                f"{self.dtype.type_name} for the destination and {vt.dtype.type_name} for the "
+                f"source.")
         vshape = stripped
     else:
         if v.size > 1 and any(s == 0 and n > 1 for s, n in zip(v.strides, v.shape)):
@@ -368,7 +372,8 @@ def _setitem(self, idx, value):
             name = "FillBackward3" if vt is None else "CopyBackwards"
         else:
             name = "IndexPutBackward0" if not p.view else "CopySlices"
-        r = SetItem.apply(self, vt if vt is not None else varr, p=p, adv=adv, vshape=vshape, name=name)
+        r = SetItem.apply(self, vt if vt is not None else varr, p=p, adv=adv, vshape=vshape,
+                          name=name)
         commit(self, r)
         regenerate_views(self)
         return
@@ -383,14 +388,20 @@ def _set_through_view(self, view_of, value, p, adv, vshape):
     self is re-derived from the new base (torch's rule for in-place ops on views)."""
     base, chain = view_of
     if base.requires_grad and base.grad_fn is None:
-        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place "
+        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an "
+                           "in-place "
                            "operation.")
     multi = [s for s in chain if s[2] is not None]
     if multi:
-        k, name = (0, p.name.split("Backward")[0]) if p.view else (chain[-1][2] or 0, step_name(chain[-1]))
+        if p.view:
+            k, name = 0, p.name.split("Backward")[0]
+        else:
+            k, name = chain[-1][2] or 0, step_name(chain[-1])
         raise RuntimeError(
-            f"Output {k} of {name} is a view and is being modified inplace. This view is the output of "
-            "a function that returns multiple views. Such functions do not allow the output views to be "
+            f"Output {k} of {name} is a view and is being modified inplace. This view is the "
+            f"output of "
+            "a function that returns multiple views. Such functions do not allow the output views "
+            "to be "
             "modified inplace. You should replace the inplace operation by an out-of-place one.")
     r = SetItem.apply(base, value, p=p, adv=adv, vshape=vshape, name="CopySlices", chain=chain,
                       layout=elem_strides(base._a))
@@ -414,10 +425,11 @@ def select(input, dim, index):
     if a.ndim == 0:
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
     d = wrap_dim(dim, a.ndim)
-    index = index.__index__() if index.__class__ is not int else index
+    index = _int_arg(index, "select", "index", 2)
     n = a.shape[d]
     if not -n <= index < n:
-        raise IndexError(f"select(): index {index} out of range for tensor of size {fmt(a.shape)} at "
+        raise IndexError(f"select(): index {index} out of range for tensor of size {fmt(a.shape)} "
+                         f"at "
                          f"dimension {d}")
     key = (_FULL,) * d + (index, Ellipsis)
     if input.requires_grad and ENABLED[0]:
@@ -431,11 +443,12 @@ def narrow(input, dim, start, length):
     if a.ndim == 0:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     d = wrap_dim(dim, a.ndim)
-    start = start.__index__() if start.__class__ is not int else start
-    length = length.__index__() if length.__class__ is not int else length
+    start = _int_arg(start, "narrow", "start", 2)
+    length = _int_arg(length, "narrow", "length", 3)
     n = a.shape[d]
     if not -n <= start <= n:
-        raise IndexError(f"start out of range (expected to be in range of [{-n}, {n}], but got {start})")
+        raise IndexError(f"start out of range (expected to be in range of [{-n}, {n}], but got "
+                         f"{start})")
     if start < 0:
         start += n
     if length < 0:
@@ -443,6 +456,16 @@ def narrow(input, dim, start, length):
     if start + length > n:
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
     return slice_dim(input, d, start, start + length)
+
+
+def _int_arg(x, fname, name, pos):
+    """An int argument (or anything with __index__, like a 0-d integer tensor)."""
+    if x.__class__ is int:
+        return x
+    if isinstance(x, (bool, float)) or not hasattr(x, "__index__"):
+        raise TypeError(f"{fname}(): argument '{name}' (position {pos}) must be int, not "
+                        f"{type(x).__name__}")
+    return x.__index__()
 
 
 def slice_dim(input, d, start, stop):
@@ -473,11 +496,13 @@ def index_put_(self, indices, values, accumulate=False):
     a = self._a
     p = parse(a, tuple(indices), setting=True)
     if ENABLED[0] and self.requires_grad and self.grad_fn is None:
-        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
+                           "operation.")
     if values.dtype is not self.dtype:
         raise RuntimeError(
             "Index put requires the source and destination dtypes match, got "
-            f"{self.dtype.type_name} for the destination and {values.dtype.type_name} for the source.")
+            f"{self.dtype.type_name} for the destination and {values.dtype.type_name} for the "
+            f"source.")
     p.key = ()
     adv = prepare_advanced(a, p.adv)
     rshape, _ = advanced_shape(a.shape, adv[1], adv[2])
@@ -500,11 +525,13 @@ def index_put_(self, indices, values, accumulate=False):
 
 def _check_index_tuple(indices):
     if not isinstance(indices, (tuple, list)):
-        raise TypeError(f"index_put_(): argument 'indices' (position 1) must be tuple of Tensors, not "
+        raise TypeError(f"index_put_(): argument 'indices' (position 1) must be tuple of Tensors, "
+                        f"not "
                         f"{type(indices).__name__}")
     for i, x in enumerate(indices):
         if not isinstance(x, Tensor):
-            raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(x).__name__}")
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got "
+                            f"{type(x).__name__}")
 
 
 def index_put(input, indices, values, accumulate=False):

@@ -1,5 +1,5 @@
 """Joining and splitting: cat/stack (and h/v/d/column stacks), split/chunk/unbind/tensor_split
-(views), iteration, and the reordering copies flip, roll, repeat and tile."""
+(views) and iteration.  flip, roll, repeat and tile are in reorder.py."""
 from __future__ import annotations
 
 import numpy as np
@@ -13,17 +13,18 @@ from .indexing import Parsed, basic_view, select, slice_dim
 from .shape import reshape, unsqueeze
 
 _FULL = slice(None)
-_REV = slice(None, None, -1)
 _PROMOTE = D.PROMOTE
 
 
 def _tensor_list(tensors, fname):
-    if isinstance(tensors, Tensor):
-        raise TypeError(f"{fname}(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor")
+    if not isinstance(tensors, (list, tuple)):
+        raise TypeError(f"{fname}(): argument 'tensors' (position 1) must be tuple of Tensors, "
+                        f"not {type(tensors).__name__}")
     tensors = list(tensors)
     for i, t in enumerate(tensors):
         if not isinstance(t, Tensor):
-            raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}")
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got "
+                            f"{type(t).__name__}")
     return tensors
 
 
@@ -93,11 +94,13 @@ def cat(tensors, dim=0, *, axis=None, out=None):
             continue
         s = t._a.shape
         if len(s) != nd:
-            raise RuntimeError(f"Tensors must have same number of dimensions: got {nd} and {len(s)}")
+            raise RuntimeError(f"Tensors must have same number of dimensions: got {nd} and "
+                               f"{len(s)}")
         for j in range(nd):
             if j != d and s[j] != shape[j]:
                 raise RuntimeError(
-                    f"Sizes of tensors must match except in dimension {d}. Expected size {shape[j]} "
+                    f"Sizes of tensors must match except in dimension {d}. Expected size "
+                    f"{shape[j]} "
                     f"but got size {s[j]} for tensor number {i} in the list.")
     if _any_grad(tensors):
         return Cat.apply(*tensors, dim=d, dtype=rd.np, used=used)
@@ -154,7 +157,8 @@ def stack(tensors, dim=0, *, out=None):
     rd = tensors[0].dtype
     for i, t in enumerate(tensors):
         if t._a.shape != shape:
-            raise RuntimeError(f"stack expects each tensor to be equal size, but got {fmt(shape)} at "
+            raise RuntimeError(f"stack expects each tensor to be equal size, but got {fmt(shape)} "
+                               f"at "
                                f"entry 0 and {fmt(t._a.shape)} at entry {i}")
         rd = _PROMOTE[rd, t.dtype]
     d = wrap_dim(dim, len(shape) + 1)
@@ -315,11 +319,13 @@ def split(tensor, split_size_or_sections, dim=0):
     if isinstance(s, (list, tuple)):
         sizes = int_list(s, "split_with_sizes", "split_sizes")
         if any(k < 0 for k in sizes):
-            raise RuntimeError("split_with_sizes expects split_sizes have only non-negative entries, "
+            raise RuntimeError("split_with_sizes expects split_sizes have only non-negative "
+                               "entries, "
                                f"but got split_sizes={fmt(sizes)}")
         if sum(sizes) != n:
             raise RuntimeError(
-                f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size at "
+                f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size "
+                f"at "
                 f"dimension {d}), but got split_sizes={fmt(sizes)}")
         bounds, off = [], 0
         for k in sizes:
@@ -330,7 +336,8 @@ def split(tensor, split_size_or_sections, dim=0):
     if s < 0:
         raise RuntimeError(f"split expects split_size be non-negative, but got split_size={s}")
     if s == 0 and n != 0:
-        raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}")
+        raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension "
+                           f"size of {n}")
     count = max(-(-n // s), 1) if s else 1
     bounds = [(i * s, min((i + 1) * s, n)) for i in range(count)]
     return _split(tensor, d, bounds, "SplitBackward0")
@@ -371,7 +378,8 @@ def tensor_split(input, indices_or_sections, dim=0):
     """Split into n nearly equal views, or at the given indices."""
     a = input._a
     if a.ndim == 0:
-        raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a tensor "
+        raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a "
+                           "tensor "
                            "with 0 dims")
     d = wrap_dim(dim, a.ndim)
     n = a.shape[d]
@@ -409,183 +417,8 @@ def _iter(self):
     return iter([_wrap(a[i, ...], dt) for i in range(a.shape[0])])
 
 
-# ------------------------------------------------------------------ flip / roll / repeat
-def _dims(dims, n, fname):
-    if isinstance(dims, int):
-        dims = (dims,)
-    if len(dims) == 1 and dims[0].__class__ is int and -n <= dims[0] < n:
-        return (dims[0] % n,)
-    out = []
-    for k in dims:
-        w = wrap_dim(k, n)
-        if w in out:
-            raise RuntimeError(f"dim {w} appears multiple times in the list of dims")
-        out.append(w)
-    return tuple(out)
-
-
-def _like_layout(a):
-    """An empty array laid out like a (torch's preserve_format for dense layouts)."""
-    if a.flags.c_contiguous:
-        return np.empty(a.shape, a.dtype)
-    return np.empty_like(a, order="K")
-
-
-class Flip(Op):
-    name = "FlipBackward0"
-    kind = NONE
-    needs_inputs = False    # backward reads shapes and indices, not input values
-
-    @staticmethod
-    def forward(ctx, a, dims=()):
-        ctx.dims = dims
-        key = [_FULL] * a.ndim
-        for d in dims:
-            key[d] = _REV
-        rev = a[tuple(key)]
-        if a.flags.c_contiguous:
-            return rev.copy()
-        out = _like_layout(a)
-        np.copyto(out, rev)
-        return out
-
-    @staticmethod
-    def backward(ctx, g):
-        return (flip(g, ctx.dims),)
-
-
-def flip(input, *dims):
-    """A copy with the order of elements reversed along dims."""
-    if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
-        dims = dims[0]
-    a = input._a
-    ds = _dims(dims, a.ndim, "flip") if a.ndim else ()
-    if input.requires_grad and ENABLED[0]:
-        return Flip.apply(input, dims=ds)
-    return _wrap(Flip.forward(_NOCTX, a, dims=ds), input.dtype)
-
-
-def fliplr(input):
-    """Flip left/right (dim 1)."""
-    if input._a.ndim < 2:
-        raise RuntimeError("Input must be >= 2-d.")
-    return flip(input, (1,))
-
-
-def flipud(input):
-    """Flip up/down (dim 0)."""
-    if input._a.ndim < 1:
-        raise RuntimeError("Input must be >= 1-d.")
-    return flip(input, (0,))
-
-
-class Roll(Op):
-    name = "RollBackward0"
-    kind = NONE
-    needs_inputs = False    # backward reads shapes and indices, not input values
-
-    @staticmethod
-    def forward(ctx, a, shifts=(), dims=()):
-        ctx.shifts, ctx.dims = shifts, dims
-        if not dims:
-            return _c(np.roll(a.reshape(-1), shifts[0]).reshape(a.shape))
-        return _c(np.roll(a, shifts, dims))
-
-    @staticmethod
-    def backward(ctx, g):
-        return (roll(g, tuple(-s for s in ctx.shifts), ctx.dims or None),)
-
-
-def roll(input, shifts, dims=None):
-    """Shift elements cyclically along dims (over the flattened tensor when dims is None)."""
-    a = input._a
-    sh = (shifts,) if not isinstance(shifts, (tuple, list)) else tuple(shifts)
-    sh = tuple(int_list(sh, "roll", "shifts")) if sh else ()
-    if dims is None:
-        if len(sh) != 1:
-            if not sh:
-                raise RuntimeError("`shifts` required")
-            raise RuntimeError(f"shifts and dimensions must align. shifts: {len(sh)}, dims:0")
-        ds = ()
-    else:
-        ds = (dims,) if not isinstance(dims, (tuple, list)) else tuple(dims)
-        if not sh:
-            raise RuntimeError("`shifts` required")
-        if len(sh) != len(ds):
-            raise RuntimeError(f"shifts and dimensions must align. shifts: {len(sh)}, dims:{len(ds)}")
-        ds = tuple(wrap_dim(k, a.ndim) for k in ds)
-    if input.requires_grad and ENABLED[0]:
-        return Roll.apply(input, shifts=sh, dims=ds)
-    return _wrap(Roll.forward(_NOCTX, a, shifts=sh, dims=ds), input.dtype)
-
-
-class Repeat(Op):
-    name = "RepeatBackward0"
-    kind = NONE
-    needs_inputs = False    # backward reads shapes and indices, not input values
-
-    @staticmethod
-    def forward(ctx, a, reps=()):
-        ctx.reps = reps
-        ctx.in_shape = a.shape
-        shape = (1,) * (len(reps) - a.ndim) + a.shape
-        # each dim (s) becomes (r, s): broadcast a view, then one contiguous copy
-        inter = []
-        target = []
-        for r, s in zip(reps, shape):
-            inter += [1, s]
-            target += [r, s]
-        out = np.empty(target, a.dtype)
-        np.copyto(out, a.reshape(inter))
-        return out.reshape([r * s for r, s in zip(reps, shape)])
-
-    @staticmethod
-    def backward(ctx, g):
-        reps = ctx.reps
-        shape = (1,) * (len(reps) - len(ctx.in_shape)) + ctx.in_shape
-        inter = []
-        for r, s in zip(reps, shape):
-            inter += [r, s]
-        g = g.reshape(inter).sum(tuple(range(0, 2 * len(reps), 2)))
-        return (g.reshape(ctx.in_shape),)
-
-
-def repeat(self, *sizes):
-    """self tiled sizes[i] times along each dim (sizes may add leading dims)."""
-    if not sizes:
-        raise TypeError('repeat() missing 1 required positional arguments: "repeats"')
-    reps = tuple(int_list(sizes, "repeat", "repeats"))
-    a = self._a
-    if len(reps) < a.ndim:
-        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of "
-                           "dimensions of tensor")
-    shape = (1,) * (len(reps) - a.ndim) + a.shape
-    target = [r * s for r, s in zip(reps, shape)]
-    for k in target:
-        if k < 0:
-            raise RuntimeError(f"Trying to create tensor with negative dimension {k}: {fmt(target)}")
-    if self.requires_grad and ENABLED[0]:
-        return Repeat.apply(self, reps=reps)
-    return _wrap(Repeat.forward(_NOCTX, a, reps=reps), self.dtype)
-
-
-def tile(input, dims):
-    """repeat, with dims padded by leading 1s to input's number of dims."""
-    reps = tuple(int_list((dims,) if isinstance(dims, int) else tuple(dims), "tile", "dims"))
-    n = input._a.ndim
-    if len(reps) < n:
-        reps = (1,) * (n - len(reps)) + reps
-    return repeat(input, reps)
-
-
 def _split_method(self, split_size, dim=0):
     return split(self, split_size, dim)
-
-
-def _tile_method(self, *dims):
-    if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
-        dims = dims[0]
-    return tile(self, dims)
 
 
 Tensor.split = _split_method
@@ -593,12 +426,6 @@ Tensor.chunk = chunk
 Tensor.unbind = unbind
 Tensor.tensor_split = tensor_split
 Tensor.__iter__ = _iter
-Tensor.flip = flip
-Tensor.fliplr = fliplr
-Tensor.flipud = flipud
-Tensor.roll = roll
-Tensor.repeat = repeat
-Tensor.tile = _tile_method
 
 concat = cat
 
@@ -610,4 +437,4 @@ def concatenate(tensors, axis=0, *, out=None):
 
 __all__ = ["cat", "concat", "concatenate", "stack", "hstack", "vstack", "row_stack", "dstack",
            "column_stack", "atleast_1d", "atleast_2d", "atleast_3d", "split", "chunk", "unbind",
-           "tensor_split", "flip", "fliplr", "flipud", "roll", "tile"]
+           "tensor_split"]

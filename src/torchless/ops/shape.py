@@ -1,5 +1,5 @@
-"""Views and shape ops: view/reshape, flatten/unflatten, squeeze/unsqueeze, transpose/permute,
-expand, resize_.
+"""Views and shape ops: view/reshape, flatten/unflatten, squeeze/unsqueeze, expand, resize_
+(transposes are in transpose.py).
 
 A view is a NumPy view of the same memory, built with torch's strides (in elements), so
 ``stride()``, ``storage_offset()`` and write-through match torch.  Each view op is one Op
@@ -15,8 +15,9 @@ from .._tensor import Tensor, _new, _root, _wrap, wrap_dim
 from ..autograd.function import NONE, Op
 from ..autograd.grad_mode import ENABLED
 from ._inplace import bump_version
-from ._strides import (_CANON, VIEW_ERROR, canonical, contiguous_strides, elem_strides, fmt, infer_size,
-                       int_list, is_contiguous_array, make_view, strided, view_apply, view_strides)
+from ._strides import (_CANON, VIEW_ERROR, canonical, contiguous_strides, elem_strides, fmt,
+                       infer_size, int_list, is_contiguous_array, make_view, strided, view_apply,
+                       view_strides)
 
 ndarray = np.ndarray
 
@@ -59,22 +60,6 @@ class UnsafeView(Op):
         return (g.reshape(ctx.in_shape),)
 
 
-class Alias(Op):
-    name = "AliasBackward0"
-    kind = NONE
-    needs_inputs = False    # backward reads shapes and indices, not input values
-
-    @staticmethod
-    def forward(ctx, a, name=None):
-        if name is not None:
-            ctx.name = name
-        return a.view()
-
-    @staticmethod
-    def backward(ctx, g):
-        return (g,)
-
-
 class Squeeze(Op):
     name = "SqueezeBackward0"
     kind = NONE
@@ -105,41 +90,6 @@ class Unsqueeze(Op):
     @staticmethod
     def backward(ctx, g):
         return (g.squeeze(ctx.dim),)
-
-
-class Transpose(Op):
-    name = "TransposeBackward0"
-    kind = NONE
-    needs_inputs = False    # backward reads shapes and indices, not input values
-
-    @staticmethod
-    def forward(ctx, a, d0=0, d1=1, name=None):
-        if name is not None:
-            ctx.name = name
-        ctx.dims = (d0, d1)
-        return a.swapaxes(d0, d1) if a.ndim else a.view()
-
-    @staticmethod
-    def backward(ctx, g):
-        return (g.transpose(*ctx.dims) if g.ndim else g,)
-
-
-class Permute(Op):
-    name = "PermuteBackward0"
-    kind = NONE
-    needs_inputs = False    # backward reads shapes and indices, not input values
-
-    @staticmethod
-    def forward(ctx, a, perm=()):
-        ctx.perm = perm
-        return a.transpose(perm)
-
-    @staticmethod
-    def backward(ctx, g):
-        inv = [0] * len(ctx.perm)
-        for i, p in enumerate(ctx.perm):
-            inv[p] = i
-        return (g.permute(inv),)
 
 
 class Expand(Op):
@@ -181,7 +131,8 @@ def view(self, *shape):
         # cached: this is the hot path of view.)
         st = _CANON.get((a.shape, a.itemsize))
         try:
-            r = a.reshape(*shape) if ((st == a.strides) if st is not None else canonical(a)) else None
+            ok = (st == a.strides) if st is not None else canonical(a)
+            r = a.reshape(*shape) if ok else None
         except (TypeError, ValueError):
             r = None       # a dtype, or a bad size: torch's handling below
         if r is not None:
@@ -201,7 +152,8 @@ def view(self, *shape):
                 return _view_dtype(self, s0)
             shape = s0
     elif not shape:
-        raise TypeError("view() received an invalid combination of arguments - got (), but expected "
+        raise TypeError("view() received an invalid combination of arguments - got (), but "
+                        "expected "
                         "one of:\n * (torch.dtype dtype)\n * (tuple of ints size)\n")
     return _view(self, shape, None)
 
@@ -239,7 +191,8 @@ def _view_dtype(self, dt):
                     f"{a.shape[-1]}")
             off = self.storage_offset()
             if off % (new // old):
-                raise RuntimeError(f"self.storage_offset() must be divisible by {new // old} to view "
+                raise RuntimeError(f"self.storage_offset() must be divisible by {new // old} to "
+                                   f"view "
                                    f"{pair}, but got {off}")
             for s in st[:-1]:
                 if s % (new // old):
@@ -261,7 +214,8 @@ def reshape(self, *shape):
     if not self.requires_grad:
         st = _CANON.get((a.shape, a.itemsize))      # as in view
         try:
-            r = a.reshape(*shape) if ((st == a.strides) if st is not None else canonical(a)) else None
+            ok = (st == a.strides) if st is not None else canonical(a)
+            r = a.reshape(*shape) if ok else None
         except (TypeError, ValueError):
             r = None
         if r is not None:
@@ -327,7 +281,8 @@ def unflatten(input, dim, sizes):
     """Split dim into the given sizes (one may be -1); always a view."""
     a = input._a
     if a.ndim == 0:
-        raise RuntimeError("unflatten got an unexpected error:\nDimension specified as 0 but tensor "
+        raise RuntimeError("unflatten got an unexpected error:\nDimension specified as 0 but "
+                           "tensor "
                            "has no dimensions")
     d = wrap_dim(dim, a.ndim)
     sizes = int_list((sizes,) if isinstance(sizes, int) else tuple(sizes), "unflatten", "sizes")
@@ -336,10 +291,11 @@ def unflatten(input, dim, sizes):
     n = a.shape[d]
     try:
         new = infer_size(sizes, n)
-    except RuntimeError:
-        if sizes.count(-1) > 1:
-            raise
-        raise RuntimeError(f"unflatten: Provided sizes {fmt(sizes)} don't multiply up to the size of "
+    except RuntimeError as e:
+        if sizes.count(-1) > 1 or min(sizes) < -1:
+            raise RuntimeError(f"unflatten got an unexpected error:\n{e}") from None
+        raise RuntimeError(f"unflatten: Provided sizes {fmt(sizes)} don't multiply up to the size "
+                           f"of "
                            f"dim {dim} ({n}) in the input tensor") from None
     return _view(input, a.shape[:d] + tuple(new) + a.shape[d + 1:], None)
 
@@ -396,125 +352,13 @@ def unsqueeze(input, dim):
     return _wrap(unsqueeze_array(a, d), input.dtype)
 
 
-# ------------------------------------------------------------------ transposes
-def transpose(input, dim0, dim1):
-    """Swap dims dim0 and dim1 (a view)."""
-    a = input._a
-    n = a.ndim
-    d0 = wrap_dim(dim0, n)
-    d1 = wrap_dim(dim1, n)
-    if input.requires_grad and ENABLED[0]:
-        return view_apply(Transpose, input, d0=d0, d1=d1)
-    return _wrap(a.swapaxes(d0, d1) if n else a.view(), input.dtype)
-
-
-def t(input):
-    """Transpose a tensor of at most 2 dims."""
-    a = input._a
-    n = a.ndim
-    if n > 2:
-        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {n}D")
-    if input.requires_grad and ENABLED[0]:
-        return view_apply(Transpose, input, d0=0, d1=n - 1 if n else 0, name="TBackward0")
-    return _wrap(a.T if n == 2 else a.view(), input.dtype)
-
-
-def permute(input, *dims):
-    """A view with the dims reordered."""
-    a = input._a
-    n = a.ndim
-    if not input.requires_grad:
-        d = dims[0] if len(dims) == 1 and dims[0].__class__ in (tuple, list) else dims
-        if len(d) == n:
-            try:
-                # NumPy checks range and repeats; its messages are replaced by torch's below
-                return _wrap(a.transpose(d), input.dtype)
-            except (TypeError, ValueError, IndexError):
-                pass
-    dims = int_list(dims, "permute", "dims")
-    if len(dims) != n:
-        raise RuntimeError(
-            "permute(sparse_coo): number of dimensions in the tensor input does not match the length "
-            f"of the desired ordering of dimensions i.e. input.dim() = {n} is not equal to "
-            f"len(dims) = {len(dims)}")
-    perm = tuple(wrap_dim(d, n) for d in dims)
-    if len(set(perm)) != n:
-        raise RuntimeError("permute(): duplicate dims are not allowed.")
-    if input.requires_grad and ENABLED[0]:
-        return view_apply(Permute, input, perm=perm)
-    return _wrap(a.transpose(perm), input.dtype)
-
-
-def _T(self):
-    n = self._a.ndim
-    if n != 2 and n > 0:
-        import warnings
-        warnings.warn(
-            "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
-            "deprecated and it will throw an error in a future release. Consider `x.mT` to "
-            "transpose batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to "
-            "reverse the dimensions of a tensor.", UserWarning, stacklevel=2)
-    return permute(self, tuple(range(n - 1, -1, -1)))
-
-
-def _mT(self):
-    n = self._a.ndim
-    if n < 2:
-        raise RuntimeError(
-            f"tensor.mT is only supported on matrices or batches of matrices. Got {n}-D tensor.")
-    return transpose(self, -2, -1)
-
-
-def _H(self):
-    n = self._a.ndim
-    if n != 2 and n != 0:
-        raise RuntimeError(
-            f"tensor.H is only supported on matrices (2-D tensors). Got {n}-D tensor."
-            + (" For batches of matrices, consider using tensor.mH" if n > 2 else ""))
-    r = transpose(self, 0, -1) if n else self
-    return r.conj() if self.dtype.is_complex else r
-
-
-def _mH(self):
-    n = self._a.ndim
-    if n < 2:
-        raise RuntimeError(
-            f"tensor.mH is only supported on matrices or batches of matrices. Got {n}-D tensor.")
-    r = transpose(self, -2, -1)
-    return r.conj() if self.dtype.is_complex else r
-
-
-def movedim(input, source, destination):
-    """Move the dims in source to the positions in destination (a view)."""
-    a = input._a
-    n = a.ndim
-    src = [source] if not isinstance(source, (tuple, list)) else list(source)
-    dst = [destination] if not isinstance(destination, (tuple, list)) else list(destination)
-    if len(src) != len(dst):
-        raise RuntimeError(
-            f"movedim: Invalid source or destination dims: source ({fmt(src)} dims) should contain "
-            f"the same number of dims as destination ({fmt(dst)} dims)")
-    ws = [wrap_dim(d, n) for d in src]
-    wd = [wrap_dim(d, n) for d in dst]
-    if len(set(ws)) != len(ws):
-        raise RuntimeError(f"movedim: repeated dim in `source` ({fmt(src)})")
-    if len(set(wd)) != len(wd):
-        raise RuntimeError(f"movedim: repeated dim in `destination` ({fmt(dst)})")
-    rest = [d for d in range(n) if d not in ws]
-    perm = [-1] * n
-    for s, d in zip(ws, wd):
-        perm[d] = s
-    it = iter(rest)
-    perm = [p if p >= 0 else next(it) for p in perm]
-    return permute(input, perm)
-
-
 # ------------------------------------------------------------------ expand
 def expand(self, *sizes):
     """A view with size-1 dims repeated (stride 0) and new leading dims; -1 keeps a size."""
     a = self._a
     if not self.requires_grad and a.flags.c_contiguous and a.size:
-        r = _expand_short(a, sizes[0] if len(sizes) == 1 and sizes[0].__class__ is not int else sizes)
+        one = len(sizes) == 1 and sizes[0].__class__ is not int
+        r = _expand_short(a, sizes[0] if one else sizes)
         if r is not None:
             return _wrap(r, self.dtype)
     sizes = int_list(sizes, "expand")
@@ -523,14 +367,16 @@ def expand(self, *sizes):
     if n < k:
         raise RuntimeError(
             f"expand({self.dtype.legacy}{{{fmt(shape)}}}, size={fmt(sizes)}): the number of sizes "
-            f"provided ({n}) must be greater or equal to the number of dimensions in the tensor ({k})")
+            f"provided ({n}) must be greater or equal to the number of dimensions in the tensor "
+            f"({k})")
     st = elem_strides(a)
     lead = n - k
     out_shape, out_st = [], []
     for i, s in enumerate(sizes):
         if i < lead:
             if s < 0:
-                raise RuntimeError(f"The expanded size of the tensor ({s}) isn't allowed in a leading, "
+                raise RuntimeError(f"The expanded size of the tensor ({s}) isn't allowed in a "
+                                   f"leading, "
                                    f"non-existing dimension {i}")
             out_shape.append(s)
             out_st.append(0)
@@ -545,7 +391,8 @@ def expand(self, *sizes):
         else:
             raise RuntimeError(
                 f"The expanded size of the tensor ({s}) must match the existing size ({cur}) at "
-                f"non-singleton dimension {i}.  Target sizes: {fmt(sizes)}.  Tensor sizes: {fmt(shape)}")
+                f"non-singleton dimension {i}.  Target sizes: {fmt(sizes)}.  Tensor sizes: "
+                f"{fmt(shape)}")
         out_shape.append(s)
     out_shape = tuple(out_shape)
     if self.requires_grad and ENABLED[0]:
@@ -642,10 +489,6 @@ def resize_as_(self, the_template, memory_format=None):
 
 
 # ------------------------------------------------------------------ Tensor methods
-def _swap(self, axis0, axis1):
-    return transpose(self, axis0, axis1)
-
-
 Tensor.view = view
 Tensor.view_as = view_as
 Tensor.reshape = reshape
@@ -654,25 +497,11 @@ Tensor.flatten = flatten
 Tensor.unflatten = unflatten
 Tensor.squeeze = squeeze
 Tensor.unsqueeze = unsqueeze
-Tensor.transpose = transpose
-Tensor.swapaxes = _swap
-Tensor.swapdims = _swap
-Tensor.t = t
-Tensor.permute = permute
-Tensor.movedim = movedim
-Tensor.moveaxis = movedim
 Tensor.expand = expand
 Tensor.expand_as = expand_as
 Tensor.broadcast_to = broadcast_to
 Tensor.resize_ = resize_
 Tensor.resize_as_ = resize_as_
-Tensor.T = property(_T)
-Tensor.mT = property(_mT)
-Tensor.H = property(_H)
-Tensor.mH = property(_mH)
 
-swapaxes = swapdims = _swap
-moveaxis = movedim
 
-__all__ = ["reshape", "flatten", "unflatten", "squeeze", "unsqueeze", "transpose", "swapaxes",
-           "swapdims", "t", "permute", "movedim", "moveaxis", "broadcast_to"]
+__all__ = ["reshape", "flatten", "unflatten", "squeeze", "unsqueeze", "broadcast_to"]
