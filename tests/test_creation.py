@@ -254,3 +254,35 @@ def test_cuda_device_refused():
     with pytest.raises((AssertionError, RuntimeError)):
         tl.zeros(2, device="cuda")
     assert tl.zeros(2, device="cpu").device == tl.device("cpu")
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_finfo(dtype):
+    a, b = tl.finfo(getattr(tl, dtype)), torch.finfo(getattr(torch, dtype))
+    assert repr(a) == repr(b)
+    assert (a.eps, a.max, a.min, a.tiny, a.bits) == (b.eps, b.max, b.min, b.tiny, b.bits)
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int16", "int32", "int64"])
+def test_iinfo(dtype):
+    a, b = tl.iinfo(getattr(tl, dtype)), torch.iinfo(getattr(torch, dtype))
+    assert repr(a) == repr(b) and (a.min, a.max, a.bits) == (b.min, b.max, b.bits)
+
+
+def test_namespace_helpers():
+    assert repr(tl.finfo()) == repr(torch.finfo())
+    with pytest.raises(TypeError):
+        tl.finfo(tl.int32)
+    assert repr(tl.zeros(1).layout) == repr(torch.zeros(1).layout) == "torch.strided"
+    assert tl.broadcast_shapes((2, 1), (3,)) == torch.broadcast_shapes((2, 1), (3,))
+    with pytest.raises(RuntimeError) as e1:
+        torch.broadcast_shapes((2, 3), (3, 2))
+    with pytest.raises(RuntimeError) as e2:
+        tl.broadcast_shapes((2, 3), (3, 2))
+    assert str(e1.value) == str(e2.value)
+    for a, b in [([1], 2.5), ([1.0], tl.tensor(1, dtype=tl.float64)), ([True], 1)]:
+        ta = b if not isinstance(b, tl.Tensor) else torch.tensor(1, dtype=torch.float64)
+        assert str(tl.result_type(tl.tensor(a), b)) == str(torch.result_type(torch.tensor(a), ta))
+    assert tl.is_tensor(tl.zeros(1)) and not tl.is_tensor([1])
+    assert tl.numel(tl.zeros(2, 3)) == 6 and tl.is_floating_point(tl.zeros(1))
+    assert tl.pi == torch.pi and tl.e == torch.e and tl.inf == torch.inf

@@ -271,6 +271,58 @@ def test_setitem_matches_torch(case, vkind):
     np.testing.assert_array_equal(xl._a, before if isinstance(rl, Exception) else xt.numpy())
 
 
+@settings(max_examples=150, deadline=None)
+@given(tensor_and_index())
+def test_getitem_gradient_matches_torch(case):
+    """The graph path (no short cuts): same result, grad_fn name and gradient as torch."""
+    shape, layout, idx = case
+    x = np.random.default_rng(0).standard_normal(shape)
+    xt = torch.tensor(x, requires_grad=True)
+    xl = tl.tensor(x, requires_grad=True)
+    prep = _prep(layout)
+    vt, vl = (prep(xt), prep(xl)) if prep else (xt * 1, xl * 1)
+    rt = attempt(lambda: vt[lib_index(idx, torch)])
+    rl = attempt(lambda: vl[lib_index(idx, tl)])
+    same_result(rt, rl, label=repr(idx))
+    if isinstance(rt, Exception):
+        return
+    assert rl.grad_fn.name_() == type(rt.grad_fn).__name__
+    w = np.random.default_rng(1).standard_normal(tuple(rt.shape))
+    (rt * torch.tensor(w)).sum().backward()
+    (rl * tl.tensor(w)).sum().backward()
+    np.testing.assert_allclose(xl.grad._a, xt.grad.numpy(), rtol=1e-12, atol=1e-12)
+
+
+@settings(max_examples=100, deadline=None)
+@given(tensor_and_index(), st.booleans())
+def test_setitem_gradient_matches_torch(case, full_value):
+    """y = x * 1; y[idx] = v in a graph: same values, grad_fn name and gradients as torch."""
+    shape, _, idx = case
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(shape)
+    probe = attempt(lambda: torch.tensor(x)[lib_index(idx, torch)])
+    if isinstance(probe, Exception):
+        return
+    v = rng.standard_normal(tuple(probe.shape) if full_value else ())
+    xt, vt = torch.tensor(x, requires_grad=True), torch.tensor(v, requires_grad=True)
+    xl, vl = tl.tensor(x, requires_grad=True), tl.tensor(v, requires_grad=True)
+    yt, yl = xt * 1, xl * 1
+    rt = attempt(lambda: yt.__setitem__(lib_index(idx, torch), vt * 2))
+    rl = attempt(lambda: yl.__setitem__(lib_index(idx, tl), vl * 2))
+    same_result(rt, rl, label=repr(idx))
+    if isinstance(rt, Exception):
+        return
+    np.testing.assert_array_equal(yl._a, yt.detach().numpy())
+    assert yl.grad_fn.name_() == type(yt.grad_fn).__name__
+    w = rng.standard_normal(shape)
+    (yt * torch.tensor(w)).sum().backward()
+    (yl * tl.tensor(w)).sum().backward()
+    np.testing.assert_allclose(xl.grad._a, xt.grad.numpy(), rtol=1e-12, atol=1e-12)
+    assert (vl.grad is None) == (vt.grad is None)      # x[False] = v leaves v unused
+    if vt.grad is not None:
+        np.testing.assert_allclose(vl.grad._a, vt.grad.numpy(), rtol=1e-12, atol=1e-12)
+
+
 # ------------------------------------------------------------------ __setitem__ tables
 def check_set(x, idx, value, label=None, dtype=None):
     xt, xl = torch.from_numpy(x.copy()), tl.from_numpy(x.copy())

@@ -6,8 +6,8 @@ import numpy as _np
 from . import _dtype
 from ._dtype import (bool_ as bool, uint8, int8, int16, int32, int64, float16, float32, float64,
                      complex64, complex128, dtype, get_default_dtype, set_default_dtype,
-                     promote_types, can_cast)
-from ._size import Size
+                     promote_types, can_cast, finfo, iinfo, layout, strided)
+from ._size import Size, broadcast_shapes
 from ._tensor import Tensor, device
 from ._tensor_str import set_printoptions, get_printoptions, printoptions
 from ._creation import (tensor, as_tensor, asarray, from_numpy, zeros, ones, empty, full,
@@ -37,6 +37,33 @@ del _m, _n
 _np.seterr(all="ignore")
 
 __version__ = "2.13.0"
+
+inf = float("inf")
+nan = float("nan")
+pi = 3.141592653589793
+e = 2.718281828459045
+newaxis = None
+
+
+def result_type(tensor, other) -> dtype:
+    """The dtype an arithmetic op on tensor and other returns (torch's promotion)."""
+    return _dtype.result_type_of((tensor, other))
+
+
+def is_tensor(obj) -> bool:
+    return isinstance(obj, Tensor)
+
+
+def is_floating_point(input) -> bool:
+    return input.dtype.is_floating_point
+
+
+def is_complex(input) -> bool:
+    return input.dtype.is_complex
+
+
+def numel(input) -> int:
+    return input.numel()
 
 # dtype aliases torch has
 float = float32

@@ -213,3 +213,56 @@ def type_name_of(rd: dtype, operands) -> str:
 def can_cast(from_: dtype, to: dtype) -> bool:
     """torch.can_cast: casting is allowed unless it lowers the category."""
     return from_.category <= to.category
+
+
+class finfo:
+    """torch.finfo: machine limits of a floating-point dtype."""
+
+    def __init__(self, type=None):
+        d = type if type is not None else get_default_dtype()
+        if not isinstance(d, dtype) or d.category not in (FLOAT, COMPLEX):
+            raise TypeError("torch.finfo() requires a floating point input type. Use torch.iinfo to "
+                            "handle 'torch.finfo'")
+        f = np.finfo(d.to_real().np)
+        self.dtype = d.to_real().name
+        self.bits = int(f.bits)
+        self.eps = float(f.eps)
+        self.max = float(f.max)
+        self.min = float(f.min)
+        self.tiny = self.smallest_normal = float(f.smallest_normal)
+        self.resolution = float(f.resolution)
+
+    def __repr__(self):
+        return (f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, "
+                f"eps={self.eps:g}, smallest_normal={self.smallest_normal:g}, tiny={self.tiny:g}, "
+                f"dtype={self.dtype})")
+
+
+class iinfo:
+    """torch.iinfo: limits of an integer dtype."""
+
+    def __init__(self, type):
+        if not isinstance(type, dtype) or type.category > INT:
+            raise TypeError("torch.iinfo() requires an integer input type. Use torch.finfo to "
+                            "handle 'torch.iinfo'")
+        i = np.iinfo(type.np) if type is not bool_ else None
+        self.dtype = type.name
+        self.bits = type.itemsize * 8
+        self.min = int(i.min) if i is not None else 0
+        self.max = int(i.max) if i is not None else 1
+
+    def __repr__(self):
+        return f"iinfo(min={self.min:g}, max={self.max:g}, dtype={self.dtype})"
+
+
+class layout:
+    """torch.layout; torchless tensors are always torch.strided."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return "torch." + self.name
+
+
+strided = layout("strided")

@@ -38,3 +38,24 @@ class Size(tuple):
 
     def __reduce__(self):
         return (Size, (tuple(self),))
+
+
+def broadcast_shapes(*shapes):
+    """torch.broadcast_shapes: the broadcast of the given shapes, or torch's RuntimeError
+    naming the first mismatch, scanning from the last dimension as torch does."""
+    out = ()
+    for s in shapes:
+        s = (s,) if isinstance(s, int) else tuple(s)
+        n = max(len(out), len(s))
+        a = (1,) * (n - len(out)) + out
+        b = (1,) * (n - len(s)) + s
+        res = list(a)
+        for i in range(n - 1, -1, -1):
+            if a[i] != b[i] and a[i] != 1 and b[i] != 1:
+                raise RuntimeError(
+                    f"The size of tensor a ({a[i]}) must match the size of tensor b ({b[i]}) "
+                    f"at non-singleton dimension {i}")
+            if a[i] == 1:
+                res[i] = b[i]
+        out = tuple(res)
+    return Size(out)

@@ -163,8 +163,7 @@ class Tensor:
 
     @property
     def layout(self):
-        from . import _dtype  # noqa: F401  (strided is the only layout)
-        return "torch.strided"
+        return D.strided
 
     def is_floating_point(self) -> bool:
         return self.dtype.is_floating_point

@@ -162,6 +162,13 @@ def _classify(x):
                      f"are valid indices (got {typename(x)})")
 
 
+def _whole(s, n):
+    """Does slice s take all of a dim of size n, as torch tests it (on the values as given)?"""
+    start, stop, step = s.start, s.stop, s.step
+    return ((start is None or start.__index__() == 0) and (step is None or step.__index__() == 1)
+            and (stop is None or stop.__index__() >= n))
+
+
 def _check_slice(s):
     st = s.step
     if st is not None:
@@ -181,6 +188,9 @@ class Parsed:
 
 
 def parse(a, idx, setting=False):
+    # torch skips a slice that takes a whole dim when it sits in a tuple (x[:, 0] records only
+    # the select; x[:, :] is an alias) but not a bare x[:], except when assigning
+    bare_slice = idx.__class__ is slice and not setting
     if a.ndim == 0:
         # a bare int or slice on a 0-d tensor has its own message (inside a tuple: too many)
         if idx.__class__ is int or isinstance(idx, np.integer):
@@ -232,7 +242,7 @@ def parse(a, idx, setting=False):
         elif kind is SLICE:
             s = _check_slice(x)
             key.append(s)
-            if not setting or s.indices(shape[src]) != (0, shape[src], 1):
+            if bare_slice or not _whole(s, shape[src]):
                 view = True
                 name = "SliceBackward0"
             src += 1

@@ -13,6 +13,7 @@ import warnings
 import numpy as np
 
 from .. import _dtype as D
+from .._size import broadcast_shapes
 from .._tensor import Tensor, _wrap
 from ..autograd.function import FLOAT, SAME, Op
 from ..autograd.grad_mode import ENABLED
@@ -35,22 +36,7 @@ _I64_MIN, _I64_MAX, _U64_MAX = -(1 << 63), (1 << 63) - 1, (1 << 64) - 1
 # ---------------------------------------------------------------- errors
 def broadcast_shape(shapes):
     """The broadcast of ``shapes``, or torch's RuntimeError naming the first mismatch."""
-    out = ()
-    for s in shapes:
-        n = max(len(out), len(s))
-        a = (1,) * (n - len(out)) + tuple(out)
-        b = (1,) * (n - len(s)) + tuple(s)
-        res = list(a)
-        # torch scans from the last dimension
-        for i in range(n - 1, -1, -1):
-            if a[i] != b[i] and a[i] != 1 and b[i] != 1:
-                raise RuntimeError(
-                    f"The size of tensor a ({a[i]}) must match the size of tensor b ({b[i]}) "
-                    f"at non-singleton dimension {i}")
-            if a[i] == 1:
-                res[i] = b[i]
-        out = tuple(res)
-    return out
+    return tuple(broadcast_shapes(*shapes))
 
 
 def raise_broadcast(operands):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _dtype as D
+from .._size import broadcast_shapes
 from .._tensor import Tensor, _wrap, check_device, device
 from ..autograd.function import NONE, Op
 from ..autograd.grad_mode import ENABLED
@@ -363,15 +364,7 @@ def _shape_str(s):
 
 
 def _check_copy_shapes(dst, src):
-    n = max(len(dst), len(src))
-    a = (1,) * (n - len(dst)) + tuple(dst)
-    b = (1,) * (n - len(src)) + tuple(src)
-    out = []
-    for i, (x, y) in enumerate(zip(a, b)):
-        if x != y and x != 1 and y != 1:
-            raise RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b ({y}) "
-                               f"at non-singleton dimension {i}")
-        out.append(y if x == 1 else x)
+    out = broadcast_shapes(dst, src)
     if tuple(out) != tuple(dst):
         raise RuntimeError(f"output with shape {_shape_str(dst)} doesn't match the broadcast shape "
                            f"{_shape_str(out)}")

@@ -369,7 +369,9 @@ def _setitem(self, idx, value):
             _set_through_view(self, view_of, vt if vt is not None else varr, p, adv, vshape)
             return
         if not p.view and not p.adv:
-            name = "FillBackward3" if vt is None else "CopyBackwards"
+            # torch fills with a number or a 0-d tensor, copies anything else (and into a 0-d self)
+            fill = a.ndim and (vt is None or not vt._a.ndim)
+            name = "FillBackward3" if fill else "CopyBackwards"
         else:
             name = "IndexPutBackward0" if not p.view else "CopySlices"
         r = SetItem.apply(self, vt if vt is not None else varr, p=p, adv=adv, vshape=vshape,

@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _dtype as D
+from .._size import broadcast_shapes
 from .._tensor import Tensor, _wrap
 from ..autograd.function import NOCTX, NONE, SAME, Op
 from ..autograd.grad_mode import ENABLED
@@ -96,16 +97,7 @@ def _foldable(a):
 
 def broadcast_batch(s1, s2):
     """Broadcast two shapes, raising torch's message (dims counted in the result)."""
-    n = max(len(s1), len(s2))
-    s1 = (1,) * (n - len(s1)) + tuple(s1)
-    s2 = (1,) * (n - len(s2)) + tuple(s2)
-    out = []
-    for i, (x, y) in enumerate(zip(s1, s2)):
-        if x != y and x != 1 and y != 1:
-            raise RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b ({y}) "
-                               f"at non-singleton dimension {i}")
-        out.append(y if x == 1 else x)
-    return tuple(out)
+    return tuple(broadcast_shapes(s1, s2))
 
 
 # ---------------------------------------------------------------- the primitive
