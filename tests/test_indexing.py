@@ -64,6 +64,8 @@ def lib_index(item, lib):
         return tuple(lib_index(i, lib) for i in item)
     if isinstance(item, list):
         return [lib_index(i, lib) for i in item]
+    if isinstance(item, slice):
+        return slice(lib_index(item.start, lib), lib_index(item.stop, lib), lib_index(item.step, lib))
     return item
 
 

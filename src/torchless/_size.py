@@ -41,8 +41,26 @@ class Size(tuple):
 
 
 def broadcast_shapes(*shapes):
-    """torch.broadcast_shapes: the broadcast of the given shapes, or torch's RuntimeError
-    naming the first mismatch, scanning from the last dimension as torch does."""
+    """torch.broadcast_shapes: the shape the given shapes broadcast to."""
+    shapes = [(s,) if isinstance(s, int) else tuple(s) for s in shapes]
+    n = max((len(s) for s in shapes), default=0)
+    res = [1] * n
+    for i, s in enumerate(shapes):
+        for j in range(-1, -len(s) - 1, -1):
+            if s[j] == 1 or s[j] == res[j]:
+                continue
+            if res[j] != 1:
+                raise RuntimeError(
+                    f"Attempting to broadcast a dimension of length {s[j]} at {j}! Mismatching "
+                    f"argument at index {i} had {tuple(s)}; but expected shape should be "
+                    f"broadcastable to [{', '.join(map(str, res))}]")
+            res[j] = s[j]
+    return Size(res)
+
+
+def infer_size(*shapes):
+    """The broadcast of operand shapes, or the RuntimeError torch's ops raise, naming the
+    first mismatch from the last dimension ("The size of tensor a ... tensor b ...")."""
     out = ()
     for s in shapes:
         s = (s,) if isinstance(s, int) else tuple(s)

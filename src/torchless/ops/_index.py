@@ -165,8 +165,11 @@ def _classify(x):
 def _whole(s, n):
     """Does slice s take all of a dim of size n, as torch tests it (on the values as given)?"""
     start, stop, step = s.start, s.stop, s.step
-    return ((start is None or start.__index__() == 0) and (step is None or step.__index__() == 1)
-            and (stop is None or stop.__index__() >= n))
+    try:
+        return ((start is None or start.__index__() == 0) and (step is None or step.__index__() == 1)
+                and (stop is None or stop.__index__() >= n))
+    except (AttributeError, TypeError):
+        return False        # not an index: NumPy's slicing raises torch's TypeError later
 
 
 def _check_slice(s):

@@ -13,7 +13,7 @@ import warnings
 import numpy as np
 
 from .. import _dtype as D
-from .._size import broadcast_shapes
+from .._size import infer_size
 from .._tensor import Tensor, _wrap
 from ..autograd.function import FLOAT, SAME, Op
 from ..autograd.grad_mode import ENABLED
@@ -36,7 +36,7 @@ _I64_MIN, _I64_MAX, _U64_MAX = -(1 << 63), (1 << 63) - 1, (1 << 64) - 1
 # ---------------------------------------------------------------- errors
 def broadcast_shape(shapes):
     """The broadcast of ``shapes``, or torch's RuntimeError naming the first mismatch."""
-    return tuple(broadcast_shapes(*shapes))
+    return tuple(infer_size(*shapes))
 
 
 def raise_broadcast(operands):

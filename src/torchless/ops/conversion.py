@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _dtype as D
-from .._size import broadcast_shapes
+from .._size import infer_size
 from .._tensor import Tensor, _wrap, check_device, device
 from ..autograd.function import NONE, Op
 from ..autograd.grad_mode import ENABLED
@@ -364,7 +364,7 @@ def _shape_str(s):
 
 
 def _check_copy_shapes(dst, src):
-    out = broadcast_shapes(dst, src)
+    out = infer_size(dst, src)
     if tuple(out) != tuple(dst):
         raise RuntimeError(f"output with shape {_shape_str(dst)} doesn't match the broadcast shape "
                            f"{_shape_str(out)}")

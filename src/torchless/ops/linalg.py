@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _dtype as D
-from .._size import broadcast_shapes
+from .._size import infer_size
 from .._tensor import Tensor, _wrap
 from ..autograd.function import NOCTX, NONE, SAME, Op
 from ..autograd.grad_mode import ENABLED
@@ -97,7 +97,7 @@ def _foldable(a):
 
 def broadcast_batch(s1, s2):
     """Broadcast two shapes, raising torch's message (dims counted in the result)."""
-    return tuple(broadcast_shapes(s1, s2))
+    return tuple(infer_size(s1, s2))
 
 
 # ---------------------------------------------------------------- the primitive
