@@ -67,18 +67,31 @@ def nondeterministic_seed() -> int:
 class MT19937:
     """One generator's engine state: MT words and position, initial seed, normal cache."""
 
-    __slots__ = ("_bg", "initial_seed", "normal_cache", "_fresh", "_float_cache")
+    __slots__ = ("_bg_obj", "initial_seed", "normal_cache", "_fresh", "_float_cache")
 
     def __init__(self, seed: int = DEFAULT_SEED):
-        self._bg = np.random.MT19937(0)
+        self._bg_obj = None
         self.seed(seed)
+
+    @property
+    def _bg(self):
+        # NumPy's bit generator (numpy.random costs ~10 ms to import): made on first use
+        bg = self._bg_obj
+        if bg is None:
+            from numpy.random import MT19937 as _NumpyMT
+            bg = self._bg_obj = _NumpyMT(0)
+            # nothing was drawn since the last seed(): start from that seed now
+            bg.state = {"bit_generator": "MT19937",
+                        "state": {"key": init_genrand(self.initial_seed), "pos": 624}}
+        return bg
 
     # ------------------------------------------------------------------ seeding
     def seed(self, seed: int) -> None:
         """Seed like torch: init_genrand of the low 32 bits; remember the full 64-bit seed."""
         self.initial_seed = seed
-        self._bg.state = {"bit_generator": "MT19937",
-                          "state": {"key": init_genrand(seed), "pos": 624}}
+        if self._bg_obj is not None:
+            self._bg_obj.state = {"bit_generator": "MT19937",
+                                  "state": {"key": init_genrand(seed), "pos": 624}}
         self.normal_cache = None          # manual_seed clears the Box-Muller cache
         self._float_cache = (0.0, 0)
         self._fresh = True                # torch writes next=0 until the first draw

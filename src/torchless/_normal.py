@@ -16,8 +16,6 @@ torch links); sin/cos use NumPy only after a start-up check that they agree with
 """
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import math
 
 import numpy as np
@@ -150,6 +148,8 @@ _LIBM = None
 def _libm():
     global _LIBM
     if _LIBM is None:
+        import ctypes          # only the DEFAULT build's float32 randn needs libm: load it then
+        import ctypes.util
         lib = ctypes.CDLL(ctypes.util.find_library("m") or "libm.so.6")
         fns = []
         for name in ("logf", "sinf", "cosf"):
