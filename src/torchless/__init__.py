@@ -33,6 +33,8 @@ for _m in (pointwise, division, power, unary, comparison, bitwise, ternary, redu
         globals()[_n] = getattr(_m, _n)
 del _m, _n
 
+from . import nn, optim, utils     # noqa: E402  (they build on everything above)
+
 # NumPy must not print warnings for torch-valid arithmetic (1/0 = inf, nan comparisons).
 _np.seterr(all="ignore")
 

@@ -1,0 +1,1 @@
+"""nn modules (being written)."""
