@@ -26,6 +26,7 @@ _FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 def overflow(d):
+    """torch's error for a Python number that does not fit dtype d."""
     return RuntimeError(f"value cannot be converted to type {_CNAME.get(d.name, d.name)} without "
                         f"overflow")
 
@@ -60,6 +61,7 @@ def convert_scalar(v, d):
 
 
 def typename(v):
+    """The type's name as torch's messages print it (numpy.ndarray, list ...)."""
     c = type(v)
     return c.__name__ if c.__module__ == "builtins" else f"{c.__module__}.{c.__qualname__}"
 
@@ -191,6 +193,7 @@ class Parsed:
 
 
 def parse(a, idx, setting=False):
+    """Read index idx of an array a the torch way (see the module docstring) into a Parsed."""
     # torch skips a slice that takes a whole dim when it sits in a tuple (x[:, 0] records only
     # the select; x[:, :] is an alias) but not a bare x[:], except when assigning
     bare_slice = idx.__class__ is slice and not setting
@@ -434,6 +437,7 @@ def advanced_get(v, key, arrays, bshape):
 
 
 def strip_ones(shape):
+    """shape without its leading 1s (torch drops them from an assigned value)."""
     i = 0
     while i < len(shape) and shape[i] == 1:
         i += 1

@@ -21,6 +21,7 @@ def fmt(shape) -> str:
 
 
 def contiguous_strides(shape):
+    """torch's strides (elements) of a contiguous tensor of this shape."""
     st, acc = [], 1
     for s in reversed(shape):
         st.append(acc)
