@@ -23,6 +23,9 @@ def _storage_id(a):
 
 
 def version(a) -> int:
+    b = a.base
+    if b is None:
+        return _counters.get(id(a), 0)
     return _counters.get(_storage_id(a), 0)
 
 

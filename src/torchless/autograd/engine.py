@@ -89,56 +89,40 @@ def run_backward(tensors, grad_tensors, retain_graph=False, create_graph=False, 
     buffers = {}
     for node, g, t in zip(roots, grads, tensors):
         idx = (t._meta or {}).get("out", 0) if t.grad_fn is not None else 0
-        buf = buffers.setdefault(node, [None] * getattr(node, "n_outputs", 1))
+        buf = buffers.setdefault(node, [None] * node.n_outputs)
         buf[idx] = g if buf[idx] is None else buf[idx] + g
 
     ready = [r for r in dict.fromkeys(roots) if deps.get(r, 0) == 0]
-    with grad_mode.set_grad_enabled(create_graph):
+    prev_mode = grad_mode.ENABLED[0]
+    grad_mode.ENABLED[0] = create_graph
+    try:
         while ready:
             node = ready.pop()
+            d = node.__dict__
             buf = buffers.pop(node, None)
             if buf is None:
-                buf = [None] * getattr(node, "n_outputs", 1)
-            buf = _run_tensor_hooks(node, buf)
-            if node in capture:
+                buf = [None] * node.n_outputs
+            if "_tensor_hooks" in d or "_retain" in d:
+                buf = _run_tensor_hooks(node, buf)
+            if capture and node in capture:
                 for idx, k in capture[node]:
                     results[k] = buf[idx] if not isinstance(node, AccumulateGrad) else buf[0]
-            if isinstance(node, AccumulateGrad):
+            if node.__class__ is AccumulateGrad:
                 if accumulate and buf[0] is not None and (inputs is None or node in capture):
                     _accumulate(node.variable, buf[0], create_graph)
                 continue
-            if all(g is None for g in buf):
+            if len(buf) == 1 and buf[0] is not None:
+                out = _call_backward(node, d, buf)
+            elif all(g is None for g in buf):
                 out = (None,) * len(node.next_functions)
             else:
                 if any(g is None for g in buf):
                     buf = [g if g is not None else _wrap(np.zeros(s, d.np), d)
                            for g, (s, d) in zip(buf, node.output_meta)]
-                for h in node.__dict__.get("_prehooks", ()):
-                    r = h(tuple(buf))
-                    if r is not None:
-                        buf = list(r)
-                node.check_saved()
-                out = type(node).backward(node, *buf)
-                if isinstance(node, Function) and not isinstance(out, tuple):
-                    out = (out,)
-                if isinstance(node, Function) and len(out) != len(node.next_functions):
-                    if len(out) > len(node.next_functions) and all(
-                            g is None for g in out[len(node.next_functions):]):
-                        out = out[:len(node.next_functions)]
-                    else:
-                        raise RuntimeError(
-                            f"function {node.name_()} returned an incorrect number of gradients "
-                            f"(expected {len(node.next_functions)}, got {len(out)})")
-                if not isinstance(out, tuple):
-                    out = (out,)
-                for h in node.__dict__.get("_hooks", ()):
-                    r = h(out, tuple(buf))
-                    if r is not None:
-                        out = tuple(r)
+                out = _call_backward(node, node.__dict__, buf)
             if not retain_graph:
                 node._free()
-            meta = node.input_meta
-            for (nxt, idx), g, m in zip(node.next_functions, out, meta):
+            for (nxt, idx), g, m in zip(node.next_functions, out, node.input_meta):
                 if nxt is None:
                     continue
                 if g is not None:
@@ -147,12 +131,45 @@ def run_backward(tensors, grad_tensors, retain_graph=False, create_graph=False, 
                         g = sum_to_shape(g, shape)
                     if g.dtype is not dt:
                         g = g.to(dt)
-                    b = buffers.setdefault(nxt, [None] * getattr(nxt, "n_outputs", 1))
+                    b = buffers.get(nxt)
+                    if b is None:
+                        b = buffers[nxt] = [None] * nxt.n_outputs
                     b[idx] = g if b[idx] is None else b[idx] + g
-                deps[nxt] -= 1
-                if deps[nxt] == 0:
+                n = deps[nxt] - 1
+                deps[nxt] = n
+                if n == 0:
                     ready.append(nxt)
+    finally:
+        grad_mode.ENABLED[0] = prev_mode
     return results
+
+
+def _call_backward(node, d, buf):
+    """node.backward on a full gradient buffer, with node hooks and the freed-graph check."""
+    if "_prehooks" in d:
+        for h in d["_prehooks"]:
+            r = h(tuple(buf))
+            if r is not None:
+                buf = list(r)
+    if "_freed" in d:
+        node.check_saved()
+    out = type(node).backward(node, *buf)
+    if out.__class__ is not tuple:
+        out = (out,)
+    if node.is_function and len(out) != len(node.next_functions):
+        n = len(node.next_functions)
+        if len(out) > n and all(g is None for g in out[n:]):
+            out = out[:n]
+        else:
+            raise RuntimeError(
+                f"function {node.name_()} returned an incorrect number of gradients "
+                f"(expected {n}, got {len(out)})")
+    if "_hooks" in d:
+        for h in d["_hooks"]:
+            r = h(out, tuple(buf))
+            if r is not None:
+                out = tuple(r)
+    return out
 
 
 def _run_tensor_hooks(node, buf):

@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap
-from .._version import version as _version
+from .._version import _counters as _VERSIONS, version as _version
 from .grad_mode import ENABLED
 
 ndarray = np.ndarray
@@ -28,11 +28,16 @@ NONE = None        # no promotion: forward receives each tensor's array as it is
 _PROMOTE = D.PROMOTE
 
 
+_NO_EDGE = (None, 0)
+
+
 class Node:
     """A node of the autograd graph (torch's grad_fn objects)."""
 
     name = "Node"
     next_functions = ()
+    n_outputs = 1
+    is_function = False      # a user-defined autograd.Function (backward may return a bare tensor)
 
     def __repr__(self):
         return f"<{self.name_()} object at {hex(id(self))}>"
@@ -116,12 +121,16 @@ class Op(Node):
     @property
     def inputs(self):
         d = self.__dict__
-        if d.get("_freed"):
+        if "_freed" in d:
             self.saved_tensors
-        for x, v in d.get("saved_versions", ()):
-            now = _version(x._a)
-            if now != v:
-                raise _modified_error(x, now, v, self)
+        if _VERSIONS and self.needs_inputs:
+            saved = d.get("saved_versions")
+            if saved is None:      # recorded while no storage had been changed: all were 0
+                saved = [(x, 0) for x in d["_inputs"] if isinstance(x, Tensor)]
+            for x, v in saved:
+                now = _version(x._a)
+                if now != v:
+                    raise _modified_error(x, now, v, self)
         return d["_inputs"]
 
     @property
@@ -198,13 +207,13 @@ class Op(Node):
                     nxt.append((fn, m.get("out", 0) if m else 0))
                 meta.append((x._a.shape, x.dtype))
             else:
-                nxt.append((None, 0))
+                nxt.append(_NO_EDGE)
                 meta.append(None)
         self.next_functions = tuple(nxt)
         self.input_meta = meta
-        if self.needs_inputs:
+        if self.needs_inputs and _VERSIONS:
+            # (with no in-place op seen yet every version is 0, and nothing needs recording)
             self.saved_versions = [(x, _version(x._a)) for x in inputs if isinstance(x, Tensor)]
-        self.needs_input_grad = tuple(m is not None for m in meta)
         if out.__class__ is tuple:
             res = tuple(_wrap(o) for o in out)
             self.n_outputs = len(res)
@@ -216,8 +225,6 @@ class Op(Node):
                     r._meta = {"out": i}
             return res
         r = _wrap(out)
-        self.n_outputs = 1
-        self.output_meta = [(r._a.shape, r.dtype)]
         if r.dtype.category >= D.FLOAT:
             r.requires_grad = True
             r.grad_fn = self
@@ -225,8 +232,12 @@ class Op(Node):
                 self._out = r
                 # r._a, not out: a 0-dim result arrives as a NumPy scalar, whose id is not the
                 # id of the array _wrap makes of it (the one the check reads later)
-                self.out_version = _version(r._a)
+                self.out_version = _version(r._a) if _VERSIONS else 0
         return r
+
+    @property
+    def needs_input_grad(self):
+        return tuple(f is not None for f, _ in self.next_functions)
 
     def check_saved(self):
         """Raise torch's error if the graph was freed by an earlier backward."""
@@ -327,6 +338,7 @@ class Function(FunctionCtx, Node, metaclass=_FunctionMeta):
     """torch.autograd.Function: subclass with static forward(ctx, ...) and backward(ctx, ...)."""
 
     _node_name = "FunctionBackward"
+    is_function = True
 
     def __init__(self, *args, **kwargs):
         pass

@@ -1,1 +1,3 @@
-"""torch.nn (being written)."""
+"""torch.nn: Module, Parameter, layers, functional and init."""
+from .parameter import Parameter, Buffer
+from .modules.module import Module

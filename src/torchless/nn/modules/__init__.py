@@ -1,1 +1,2 @@
-"""nn modules (being written)."""
+"""nn modules."""
+from .module import Module
