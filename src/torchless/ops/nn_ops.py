@@ -1,6 +1,7 @@
-"""Fused ops that need their own primitive for numerical stability: softmax, log_softmax.
+"""Fused ops that need their own primitive for stability or speed: softmax, log_softmax,
+linear (one BLAS call plus the bias, the layer every network runs) and embedding.
 
-Both subtract the maximum along ``dim`` before exponentiating, so large inputs don't overflow;
+softmax and log_softmax subtract the maximum along ``dim`` before exponentiating, so large inputs don't overflow;
 float16 is computed in float32 and rounded once.  ``dtype=`` casts the input first, as torch
 does (the cast happens inside the op, so the graph has no separate ToCopyBackward0 node).
 """
@@ -9,9 +10,11 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _dtype as D
-from .._tensor import Tensor, wrap_dim
+from .._tensor import Tensor, _wrap, wrap_dim
 from ..autograd.function import NONE, Op
 from ._pw import F16, F32, check_tensor, not_implemented
+from .gather import IndexAddInto
+from .linalg import Matmul, _check_addmm, _mm_dtype_error, _mm_shape_error, addmm, matmul, mm
 
 
 def _prepare(ctx, a, dim, dtype, kernel):
@@ -98,6 +101,141 @@ def log_softmax(input, dim=_MISSING, dtype=None):
     check_tensor("log_softmax", input)
     _check_dim("log_softmax", dim)
     return LogSoftmax.apply(input, dim=dim, dtype=dtype)
+
+
+# ---------------------------------------------------------------- linear
+_ndot = np.ndarray.dot
+_matmul = np.matmul
+
+
+class Linear(Op):
+    """input @ weight.T + bias for input of any rank >= 1 (weight 2-D): one BLAS product.
+
+    The grad_fn takes the name of torch's last node for the case: AddmmBackward0 (2-D with
+    bias), MmBackward0 (2-D), ViewBackward0 (other ranks with bias), UnsafeViewBackward0 /
+    SqueezeBackward4 (other ranks / 1-D without)."""
+
+    name = "AddmmBackward0"
+    kind = NONE
+
+    @staticmethod
+    def forward(ctx, x, w, b=None):
+        wt = w.T
+        if x.ndim == 2:
+            r = _ndot(x, wt) if x.flags.c_contiguous else _matmul(x, wt)
+            if b is not None:
+                r += b
+            else:
+                ctx.name = "MmBackward0"
+            return r
+        shape = x.shape[:-1] + (w.shape[0],)
+        r = _matmul(x.reshape(-1, x.shape[-1]), wt)
+        if b is not None:
+            r += b
+            ctx.name = "ViewBackward0"
+        else:
+            ctx.name = "SqueezeBackward4" if x.ndim == 1 else "UnsafeViewBackward0"
+        return r.reshape(shape)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, w, b = ctx.inputs
+        need = ctx.needs_input_grad
+        xs = x._a.shape
+        g2 = g if len(xs) == 2 else g.reshape(-1, w._a.shape[0])
+        gx = gw = None
+        if need[0]:
+            gx = Matmul.apply(g2, w)
+            if len(xs) != 2:
+                gx = gx.reshape(xs)
+        if need[1]:
+            x2 = x if len(xs) == 2 else x.reshape(-1, xs[-1])
+            gw = Matmul.apply(g2, x2, ta=True)
+        # the bias gradient is g summed over the batch: the engine sums it to bias's shape
+        return gx, gw, (g2 if need[2] else None)
+
+
+_LINEAR_FAST = frozenset((D.float32, D.float64))
+
+
+def linear(input, weight, bias=None):
+    """input @ weight.T + bias."""
+    if isinstance(input, Tensor) and isinstance(weight, Tensor):
+        xa, wa = input._a, weight._a
+        dt = weight.dtype
+        if (wa.ndim == 2 and xa.ndim and xa.shape[-1] == wa.shape[1] and input.dtype is dt
+                and dt in _LINEAR_FAST and (bias is None or (
+                    isinstance(bias, Tensor) and bias.dtype is dt
+                    and bias._a.shape == wa.shape[:1]))):
+            return Linear.apply(input, weight, bias)
+    return _linear_general(input, weight, bias)
+
+
+def _linear_general(input, weight, bias):
+    """linear's checks with torch's messages, and the cases the fast path leaves out
+    (1-D weight, bias broadcast, integer and float16 dtypes)."""
+    for name, pos, t in (("input", 1, input), ("weight", 2, weight)):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"linear(): argument '{name}' (position {pos}) must be Tensor, not "
+                            f"{type(t).__name__}")
+    if bias is not None and not isinstance(bias, Tensor):
+        raise TypeError(f"linear(): argument 'bias' (position 3) must be Tensor, not "
+                        f"{type(bias).__name__}")
+    xa, wa = input._a, weight._a
+    if xa.ndim == 0 or wa.ndim == 0:
+        raise RuntimeError("both arguments to linear need to be at least 1D, but they are "
+                           f"{xa.ndim}D and {wa.ndim}D")
+    if wa.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {wa.ndim}D")
+    if wa.ndim == 1:
+        r = matmul(input, weight)
+        return r if bias is None else r + bias
+    rows = 1
+    for s in xa.shape[:-1]:
+        rows *= s
+    x2 = input.reshape(rows, xa.shape[-1])
+    wt = weight.t()
+    if bias is None:
+        if xa.shape[-1] != wa.shape[1]:
+            raise _mm_shape_error(rows, xa.shape[-1], wa.shape[1], wa.shape[0])
+        if input.dtype is not weight.dtype:
+            raise _mm_dtype_error(input.dtype, weight.dtype)
+    else:
+        _check_addmm(bias, x2, wt, 1, 1)
+    if input.dtype in _LINEAR_FAST and bias is None:
+        return Linear.apply(input, weight, None)
+    r = mm(x2, wt) if bias is None else addmm(bias, x2, wt)
+    return r.reshape(xa.shape[:-1] + (wa.shape[0],))
+
+
+# ---------------------------------------------------------------- embedding
+class Embedding(Op):
+    """weight[indices]: rows of the table; the gradient adds g's rows back into them."""
+
+    name = "EmbeddingBackward0"
+    kind = NONE
+    needs_inputs = False      # backward reads the indices and shapes, not the weight
+
+    @staticmethod
+    def forward(ctx, w, idx, padding_idx=None, scale_grad_by_freq=False):
+        ctx.idx, ctx.shape = idx, w.shape
+        ctx.padding_idx, ctx.scale = padding_idx, scale_grad_by_freq
+        return np.take(w, idx, axis=0)
+
+    @staticmethod
+    def backward(ctx, g):
+        idx = ctx.idx.reshape(-1)
+        n, dim = ctx.shape
+        g2 = g.reshape(-1, dim)
+        if ctx.scale:
+            counts = np.bincount(idx, minlength=n)
+            g2 = g2 / _wrap(counts[idx].astype(g.dtype.np).reshape(-1, 1))
+        gw = IndexAddInto.apply(g2, shape=ctx.shape, dim=0, index=idx)
+        if ctx.padding_idx is not None:
+            keep = np.ones((n, 1), g.dtype.np)
+            keep[ctx.padding_idx] = 0
+            gw = gw * _wrap(keep)
+        return gw, None
 
 
 Tensor.softmax = softmax
