@@ -42,6 +42,9 @@ def _infer(data, depth, shape, flat):
     if len(shape) > depth:
         raise TypeError("not a sequence")
     if isinstance(data, str):
+        # torch takes a leading string for a dimension, a later one for a bad element
+        if flat:
+            raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
         raise ValueError(f"too many dimensions '{type(data).__name__}'")
     if not isinstance(data, (*_SCALARS, np.generic)):
         raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")

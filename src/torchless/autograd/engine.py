@@ -72,19 +72,19 @@ def run_backward(tensors, grad_tensors, retain_graph=False, create_graph=False, 
 
     # dependency counts over the reachable graph
     deps = {}
-    seen = set()
     stack = list(roots)
-    for r in roots:
-        seen.add(r)
     while stack:
         node = stack.pop()
         for nxt, _ in node.next_functions:
             if nxt is None:
                 continue
-            deps[nxt] = deps.get(nxt, 0) + 1
-            if nxt not in seen:
-                seen.add(nxt)
-                stack.append(nxt)
+            n = deps.get(nxt)
+            if n is None:
+                deps[nxt] = 1
+                if nxt.next_functions:
+                    stack.append(nxt)
+            else:
+                deps[nxt] = n + 1
 
     buffers = {}
     for node, g, t in zip(roots, grads, tensors):

@@ -267,8 +267,11 @@ def promote(inputs, kind):
             if isinstance(y, Tensor):
                 if y.dtype is xd and (kind != FLOAT or xd.category >= D.FLOAT):
                     return [x._a, y._a]
-            elif y.__class__ is float and xd.category == D.FLOAT:
-                return [x._a, y]
+            elif (y.__class__ is float or y.__class__ is int) and xd.category == D.FLOAT:
+                return [x._a, y]      # a weak scalar: the float tensor's dtype wins
+        elif (x.__class__ is float or x.__class__ is int) and isinstance(y, Tensor) \
+                and y.dtype.category == D.FLOAT:
+            return [x, y._a]
     elif len(inputs) == 1:
         x = inputs[0]
         a = x._a

@@ -111,8 +111,9 @@ def _shape_list(s):
 
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     """Normalise over the trailing dims given by normalized_shape, then scale and shift."""
-    if isinstance(normalized_shape, int):
-        normalized_shape = (normalized_shape,)
+    if not isinstance(normalized_shape, (tuple, list)) and type(normalized_shape).__name__ != "Size":
+        raise TypeError("layer_norm(): argument 'normalized_shape' (position 2) must be tuple of "
+                        f"ints, not {type(normalized_shape).__name__}")
     ns = tuple(int(s) for s in normalized_shape)
     k = len(ns)
     shape = input._a.shape
@@ -221,7 +222,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     """Normalise each channel (dim 1); in training, with the batch's statistics, updating
     running_mean/running_var in place (unbiased variance) when given."""
     a = input._a
-    c = a.shape[1] if a.ndim > 1 else (a.shape[0] if a.ndim else 1)
+    c = a.shape[1] if a.ndim > 1 else 0
     for name, t in (("weight", weight), ("bias", bias), ("running_mean", running_mean),
                     ("running_var", running_var)):
         if t is not None and t._a.size != c:

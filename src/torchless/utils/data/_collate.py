@@ -48,14 +48,6 @@ def _rebuild(elem, values):
         return dict(values) if isinstance(elem, abc.Mapping) else list(values)
 
 
-def _tensor_from_numbers(batch, dtype=None):
-    # torch.tensor's message when a later element is a string (ours would name the dims)
-    for x in batch[1:]:
-        if isinstance(x, str):
-            raise TypeError(f"new(): invalid data type '{type(x).__name__}'")
-    return tensor(batch, dtype=dtype)
-
-
 def default_collate(batch):
     """Merge a list of samples into a batch (torch.utils.data.default_collate)."""
     elem = batch[0]
@@ -69,9 +61,9 @@ def default_collate(batch):
     if isinstance(elem, _NP_SCALARS):
         return as_tensor(batch)
     if isinstance(elem, float):
-        return _tensor_from_numbers(batch, float64)
+        return tensor(batch, dtype=float64)
     if isinstance(elem, int):
-        return _tensor_from_numbers(batch)
+        return tensor(batch)
     if isinstance(elem, (str, bytes)):
         return batch
     if isinstance(elem, abc.Mapping):

@@ -8,6 +8,7 @@ worker torch would give it, with that worker's random streams.
 """
 from __future__ import annotations
 
+import copy
 import multiprocessing
 import os
 import warnings
@@ -278,15 +279,24 @@ def _make_fetcher(loader, kind, dataset):
         # the same batch default_collate would stack from dataset[i] (values, dtype,
         # contiguous strides), gathered with one NumPy take per tensor
         try:
+            rows = index
             for m in maps:
-                index = [m[i] for i in index]
-            idx = np.asarray(index)
+                rows = [m[i] for i in rows]
+            idx = np.asarray(rows)
             if idx.dtype.kind in "iu" and idx.ndim == 1 and idx.size:
                 return [_wrap(t._a[idx], t.dtype) for t in tensors]
         except (IndexError, TypeError, ValueError):
             pass
         return fetch(index)      # the general path raises torch's errors
     return fetch_rows
+
+
+def _replica(dataset):
+    """A worker's copy of the dataset: its own attributes, the same data."""
+    try:
+        return copy.copy(dataset)
+    except Exception:           # noqa: BLE001 (an uncopyable dataset is shared instead)
+        return dataset
 
 
 # ---------------------------------------------------------------- iterators
@@ -344,10 +354,7 @@ class _SingleProcessDataLoaderIter(_BaseDataLoaderIter):
 
     def __next__(self):
         data = self._fetch(next(self._sampler_iter))
-        self._num_yielded += 1
-        if self._IterableDataset_len_called is not None:
-            self._num_yielded -= 1
-            self._count()
+        self._count()
         return data
 
 
@@ -359,12 +366,15 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
     def __init__(self, loader) -> None:
         super().__init__(loader)
         n = self._num_workers
-        self._workers = [_Worker(w, n, self._base_seed, self._dataset) for w in range(n)]
+        # each worker process holds its own copy of the dataset (worker_init_fn may configure
+        # it through get_worker_info().dataset); a shallow copy shares the tensors
+        self._workers = [_Worker(w, n, self._base_seed, _replica(self._dataset))
+                         for w in range(n)]
         init = loader.worker_init_fn
         for w in self._workers:
             if init is not None:
                 w.run(init, w.info.id)
-            w.fetch = w.run(_make_fetcher, loader, self._dataset_kind, self._dataset)
+            w.fetch = w.run(_make_fetcher, loader, self._dataset_kind, w.info.dataset)
         self._reset(loader, first_iter=True)
 
     def _reset(self, loader, first_iter=False) -> None:
@@ -372,7 +382,7 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
         if not first_iter and self._dataset_kind == _DatasetKind.Iterable:
             # persistent workers restart their dataset iterators for the new pass
             for w in self._workers:
-                w.fetch = w.run(_make_fetcher, loader, self._dataset_kind, self._dataset)
+                w.fetch = w.run(_make_fetcher, loader, self._dataset_kind, w.info.dataset)
         self._active = [True] * self._num_workers
         self._next_worker = 0
         self._tasks = deque()
