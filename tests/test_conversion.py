@@ -385,3 +385,32 @@ def test_type_as():
     x, tx = pair([1.5, 2.5])
     y, ty = pair(np.ones(2, np.int32))
     same(x.type_as(y), tx.type_as(ty))
+
+
+def test_fill_and_zero_like_torch():
+    import torchless as tl
+    for dt, v in [("uint8", -1), ("int64", 2.7), ("bool", 5), ("float32", 1.5), ("float16", 3)]:
+        a = tl.tensor([1, 2], dtype=getattr(tl, dt)).fill_(v)
+        b = torch.tensor([1, 2], dtype=getattr(torch, dt)).fill_(v)
+        assert a.tolist() == b.tolist() and str(a.dtype) == str(b.dtype)
+    x = tl.zeros(2, 3)
+    v = x[0]
+    v.fill_(7)
+    assert x.tolist() == [[7.0, 7.0, 7.0], [0.0, 0.0, 0.0]]
+    x.zero_()
+    assert x.tolist() == [[0.0] * 3] * 2
+    for lib in (tl, torch):
+        y = lib.tensor([1.0, 2.0], requires_grad=True)
+        z = y * 3
+        z.zero_() if lib is tl else z.zero_()
+        (z + y).sum().backward()
+        assert y.grad.tolist() == [1.0, 1.0]
+    assert type((torch.ones(1, requires_grad=True) * 1).fill_(2).grad_fn).__name__ == \
+        (tl.ones(1, requires_grad=True) * 1).fill_(2).grad_fn.name_()
+    assert type((torch.ones(1, requires_grad=True) * 1).zero_().grad_fn).__name__ == \
+        (tl.ones(1, requires_grad=True) * 1).zero_().grad_fn.name_()
+    with pytest.raises(RuntimeError) as e1:
+        torch.ones(1, requires_grad=True).zero_()
+    with pytest.raises(RuntimeError) as e2:
+        tl.ones(1, requires_grad=True).zero_()
+    assert str(e1.value) == str(e2.value)

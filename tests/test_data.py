@@ -57,9 +57,11 @@ def outcome(fn, T, D):
         return ("err", type(e).__name__, str(e))
 
 
-def same(fn, seed=None):
+def same(fn, seed=None, ok=True):
     """fn(T, D) under torch and torchless give the same result; with a seed, both start
-    from manual_seed(seed) and must also end at the same global stream position."""
+    from manual_seed(seed) and must also end at the same global stream position.  ok: the
+    case must succeed (True) or raise (False) — so a test written wrong, failing alike in
+    both, is caught — or either (None: the caller checks)."""
     got = []
     for T, D in LIBS:
         if seed is not None:
@@ -68,6 +70,8 @@ def same(fn, seed=None):
         after = T.rand(2).tolist() if seed is not None else None
         got.append((r, after))
     assert got[0] == got[1]
+    if ok is not None:
+        assert (got[0][0][0] == "ok") == ok, got[0][0]
     return got[0][0]
 
 
@@ -147,9 +151,21 @@ DATASET_CASES = {
 }
 
 
+# the cases above that must raise (in both); every other case must succeed, so a case that
+# fails the same way in both libraries for a wrong reason is caught
+RAISES = {"tensor_mismatch", "tensor_empty_len", "tensor_out_of_range", "dataset_getitem",
+          "dataset_len", "concat_too_negative", "concat_past_end", "concat_empty",
+          "concat_iterable", "chain_len_error", "chain_map_error", "iterable_abstract",
+          "iterable_getitem", "stack_both", "stack_mismatch", "stack_none"}
+
+
+def check_kind(r, name):
+    assert (r[0] == "err") == (name in RAISES), r
+
+
 @pytest.mark.parametrize("name", list(DATASET_CASES))
 def test_datasets(name):
-    same(DATASET_CASES[name])
+    check_kind(same(DATASET_CASES[name], ok=None), name)
 
 
 # ---------------------------------------------------------------------------- random_split
@@ -161,7 +177,8 @@ SPLITS = [[3, 7], [0.3, 0.7], [0.3, 0.3, 0.4], [0.05, 0.95], [0.1, 0.1, 0.8], [1
 @pytest.mark.parametrize("lengths", SPLITS, ids=str)
 @pytest.mark.parametrize("seed", [0, 7])
 def test_random_split(lengths, seed):
-    same(lambda T, D: [s.indices for s in D.random_split(range(10), lengths)], seed)
+    bad = sum(lengths) != 10 and not (abs(sum(lengths) - 1) < 1e-9 and min(lengths) >= 0)
+    same(lambda T, D: [s.indices for s in D.random_split(range(10), lengths)], seed, ok=not bad)
 
 
 @pytest.mark.parametrize("kind", ["tensor", "numpy"])
@@ -239,10 +256,17 @@ def _with_gen(T, fn, seed=5):
     return fn(g), T.rand(2, generator=g)
 
 
+RAISES |= {"random_bad_replacement", "random_zero_samples", "random_float_samples",
+           "random_empty", "random_empty_num_samples", "weighted_2d", "weighted_zero",
+           "weighted_bad_replacement", "weighted_order_of_checks", "weighted_too_many",
+           "batch_zero", "batch_bool_size", "batch_float_size", "batch_bad_drop_last",
+           "sampler_base_iter", "sampler_base_args", "sampler_base_len"}
+
+
 @pytest.mark.parametrize("name", list(SAMPLER_CASES))
 @pytest.mark.parametrize("seed", [0, 3])
 def test_samplers(name, seed):
-    same(SAMPLER_CASES[name], seed)
+    check_kind(same(SAMPLER_CASES[name], seed, ok=None), name)
 
 
 def test_random_sampler_seeds_lazily():
@@ -305,16 +329,13 @@ COLLATE_BATCHES = {
 }
 
 
+RAISES |= {"int_then_str", "np_uneven", "np_str_array", "np_obj_array", "tensors_uneven",
+           "dict_missing_key", "uneven_tuples", "none", "object", "complex", "set", "empty"}
+
+
 @pytest.mark.parametrize("name", list(COLLATE_BATCHES))
 def test_default_collate(name):
-    def f(T, D):
-        out = D.default_collate(COLLATE_BATCHES[name](T, np))
-        if name == "object":
-            raise AssertionError("unreachable")
-        return out
-    r = same(f)
-    if name in ("object", "none"):
-        assert r[0] == "err"
+    check_kind(same(lambda T, D: D.default_collate(COLLATE_BATCHES[name](T, np)), ok=None), name)
 
 
 CONVERT_DATA = {
@@ -330,13 +351,13 @@ CONVERT_DATA = {
     "namedtuple": lambda T: P(np.float32(3), 1),
     "tensor": lambda T: T.arange(3),
     "my_list": lambda T: MyList([np.int8(1), 2]),
-    "none": lambda T: None,
+    "none_value": lambda T: None,
 }
 
 
 @pytest.mark.parametrize("name", list(CONVERT_DATA))
 def test_default_convert(name):
-    same(lambda T, D: D.default_convert(CONVERT_DATA[name](T)))
+    check_kind(same(lambda T, D: D.default_convert(CONVERT_DATA[name](T))), name)
 
 
 def test_default_convert_shares_memory():
@@ -378,15 +399,13 @@ LOADER_ERRORS = {
 
 @pytest.mark.parametrize("name", list(LOADER_ERRORS))
 def test_loader_errors(name):
-    r = same(lambda T, D: D.DataLoader(ds_tensors(T), **LOADER_ERRORS[name]))
-    assert r[0] == "err"
+    same(lambda T, D: D.DataLoader(ds_tensors(T), **LOADER_ERRORS[name]), ok=False)
 
 
 @pytest.mark.parametrize("kw", [dict(shuffle=True), dict(sampler=[0]), dict(batch_sampler=[[0]])],
                          ids=["shuffle", "sampler", "batch_sampler"])
 def test_loader_iterable_errors(kw):
-    r = same(lambda T, D: D.DataLoader(counting(D), **kw))
-    assert r[0] == "err"
+    same(lambda T, D: D.DataLoader(counting(D), **kw), ok=False)
 
 
 def test_loader_attributes():
@@ -414,7 +433,7 @@ def test_loader_frozen_attributes(attr):
         dl = D.DataLoader(ds_tensors(T), batch_size=3)
         setattr(dl, attr, 2)
         return getattr(dl, attr)
-    same(f)
+    same(f, ok=attr in ("num_workers", "collate_fn", "generator"))
 
 
 LOADER_RUNS = {
@@ -458,7 +477,7 @@ def _loader(T, D, kw, dataset=None):
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_loader_epochs(name, seed):
     """Batches over three epochs and the global stream position afterwards."""
-    same(lambda T, D: loader_results(_loader(T, D, LOADER_RUNS[name])), seed)
+    check_kind(same(lambda T, D: loader_results(_loader(T, D, LOADER_RUNS[name])), seed), name)
 
 
 @pytest.mark.parametrize("workers", [0, 2])
@@ -518,7 +537,8 @@ def test_loader_subset_fast_path():
 
 @pytest.mark.parametrize("indices", [[0, 3, 10], [-1, 2], [True, False]], ids=str)
 def test_loader_subset_bad_indices(indices):
-    same(lambda T, D: list(D.DataLoader(D.Subset(ds_tensors(T), indices), batch_size=3)))
+    same(lambda T, D: list(D.DataLoader(D.Subset(ds_tensors(T), indices), batch_size=3)),
+         ok=indices == [-1, 2])
 
 
 def test_loader_requires_grad_rows():

@@ -17,7 +17,7 @@ from .._size import infer_size
 from .._tensor import Tensor, _wrap, check_device, device
 from ..autograd.function import NONE, Op
 from ..autograd.grad_mode import ENABLED
-from ._inplace import bump_version, check_inplace_allowed, commit
+from ._inplace import apply_inplace, bump_version, check_inplace_allowed, commit
 
 _ndarray = np.ndarray
 _DTYPE = D.dtype
@@ -446,6 +446,44 @@ for _name, _dt in (("float", D.float32), ("double", D.float64), ("half", D.float
                    ("cdouble", D.complex128)):
     setattr(Tensor, _name, _dtype_method(_dt, _name))
 del _name, _dt
+
+# ---------------------------------------------------------------- fill_ / zero_
+class Fill(Op):
+    """Every element set to one value (fill_ / zero_); no gradient reaches the old values."""
+    name = "FillBackward2"
+    kind = NONE
+    needs_inputs = False
+
+    @staticmethod
+    def forward(ctx, a, value, name="FillBackward2"):
+        ctx.name = name
+        # through a 0-d array so out-of-range ints wrap (uint8 fill_(-1) -> 255) as in torch
+        return np.broadcast_to(np.asarray(value).astype(a.dtype), a.shape).copy()
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * 0, None
+
+
+def _fill_(self, value):
+    """Fill self with value, in place."""
+    if isinstance(value, Tensor):
+        if value._a.ndim:
+            raise RuntimeError(
+                f"fill_ only supports 0-dimension value tensor but got tensor with "
+                f"{value._a.ndim} dimensions.")
+        value = value.item()
+    return apply_inplace(Fill, self, value)
+
+
+def _zero_(self):
+    """Fill self with zeros, in place."""
+    return apply_inplace(Fill, self, 0, name="ZeroBackward0")
+
+
+Tensor.fill_ = _fill_
+Tensor.zero_ = _zero_
+
 
 __all__ = ["clone", "detach", "memory_format", "contiguous_format", "preserve_format",
            "channels_last", "channels_last_3d"]
