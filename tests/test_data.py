@@ -301,6 +301,15 @@ COLLATE_BATCHES = {
     "np_0d": lambda T, np_: [np.array(3.0), np.array(4.0)],
     "np_strided": lambda T, np_: [np.arange(5)[::2], np.arange(3)],
     "np_uneven": lambda T, np_: [np.arange(3), np.arange(2)],
+    "np_mixed_dtypes": lambda T, np_: [np.arange(3), np.arange(3.0), np.ones(3, np.float32)],
+    "np_negative_stride": lambda T, np_: [np.arange(3), np.arange(3)[::-1]],
+    "np_big_endian": lambda T, np_: [np.arange(3, dtype=">i4"), np.arange(3, dtype=">i4")],
+    "np_rows": lambda T, np_: list(np.arange(24, dtype=np.float32).reshape(4, 6)),
+    "np_columns": lambda T, np_: list(np.arange(24, dtype=np.int16).reshape(4, 6).T),
+    "bool_then_int": lambda T, np_: [True, 2],
+    "int_then_bool": lambda T, np_: [1, True],
+    "big_int": lambda T, np_: [1, 2**63],
+    "float_then_np": lambda T, np_: [1.5, np.float32(2.5)],
     "np_str_array": lambda T, np_: [np.array(["a"]), np.array(["b"])],
     "np_obj_array": lambda T, np_: [np.array([None]), np.array([None])],
     "tensors": lambda T, np_: [T.ones(2, 3), T.zeros(2, 3)],
@@ -329,7 +338,7 @@ COLLATE_BATCHES = {
 }
 
 
-RAISES |= {"int_then_str", "np_uneven", "np_str_array", "np_obj_array", "tensors_uneven",
+RAISES |= {"int_then_str", "np_uneven", "np_negative_stride", "np_big_endian", "big_int", "np_str_array", "np_obj_array", "tensors_uneven",
            "dict_missing_key", "uneven_tuples", "none", "object", "complex", "set", "empty"}
 
 

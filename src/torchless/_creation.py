@@ -191,15 +191,15 @@ def from_numpy(ndarray_) -> Tensor:
     """A tensor sharing memory with a NumPy array (writes show through both ways)."""
     if not isinstance(ndarray_, ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray_).__name__})")
+    if not ndarray_.dtype.isnative:     # checked first, as torch does: '>i4' is an int32
+        raise ValueError("given numpy array has byte order different from the native byte order. "
+                         "Conversion between byte orders is currently not supported.")
     d = D.from_numpy_dtype(ndarray_.dtype)
     if any(s < 0 for s in ndarray_.strides):
         raise ValueError(
             "At least one stride in the given numpy array is negative, and tensors with negative "
             "strides are not currently supported. (You can probably work around this by making a "
             "copy of your array  with array.copy().) ")
-    if not ndarray_.dtype.isnative:
-        raise ValueError("given numpy array has byte order different from the native byte order. "
-                         "Conversion between byte orders is currently not supported.")
     if ndarray_.base is not None:
         ndarray_ = np.asarray(_Storage(ndarray_))
     return _wrap(ndarray_, d)

@@ -1,3 +1,15 @@
-"""torch.nn: Module, Parameter, layers, functional and init."""
-from .parameter import Parameter, Buffer
-from .modules.module import Module
+"""torch.nn: Module, Parameter, the layers, and the functional, init and utils submodules."""
+from . import functional, init
+from .modules import (ELU, GELU, BatchNorm1d, BatchNorm2d, BCELoss, BCEWithLogitsLoss, Bilinear,
+                      CrossEntropyLoss, Dropout, Embedding, Flatten, Hardtanh, Identity, L1Loss,
+                      LayerNorm, LeakyReLU, Linear, LogSoftmax, Module, ModuleDict, ModuleList,
+                      MSELoss, NLLLoss, ParameterDict, ParameterList, ReLU, ReLU6, Sequential,
+                      Sigmoid, SiLU, SmoothL1Loss, Softmax, Softmin, Softplus, Tanh, Unflatten)
+from .parameter import Buffer, Parameter
+
+__all__ = ["Module", "Parameter", "Buffer", "Sequential", "ModuleList", "ModuleDict",
+           "ParameterList", "ParameterDict", "Identity", "Linear", "Bilinear", "Flatten",
+           "Unflatten", "Embedding", "Dropout", "ReLU", "LeakyReLU", "ELU", "GELU", "SiLU",
+           "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "Softmin", "Softplus", "Hardtanh", "ReLU6",
+           "LayerNorm", "BatchNorm1d", "BatchNorm2d", "MSELoss", "L1Loss", "SmoothL1Loss", "NLLLoss",
+           "CrossEntropyLoss", "BCELoss", "BCEWithLogitsLoss", "functional", "init"]

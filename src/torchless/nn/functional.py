@@ -25,8 +25,8 @@ from ..ops.normalization import batch_norm, layer_norm
 from ..ops.padding import pad
 from ..ops.pointwise import Mul as _Mul
 from ..ops.unary import relu as _relu, sigmoid, tanh
-# LOSS-IMPORT from ._loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy,
-#                    l1_loss, mse_loss, nll_loss, smooth_l1_loss)
+from ._loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy,
+                    l1_loss, mse_loss, nll_loss, smooth_l1_loss)
 
 __all__ = ["linear", "bilinear", "relu", "relu_", "leaky_relu", "leaky_relu_", "elu", "elu_",
            "gelu", "silu", "sigmoid", "tanh", "softmax", "log_softmax", "softmin", "softplus",

@@ -90,7 +90,13 @@ def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator=None)
 
 def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0,
                   b: float = 2.0, generator=None) -> Tensor:
-    """Fill with N(mean, std^2) truncated to [a, b] (inverse-CDF method, as torch)."""
+    """Fill with N(mean, std^2) truncated to [a, b].
+
+    As torch 2.13 does: when at least 30 % of the normal's mass lies in [a, b], draw normals
+    and redraw the whole tensor, keeping the new values where the old ones fell outside, until
+    all are inside (bit-exact with torch); otherwise invert the normal CDF on uniforms (torch
+    uses another method there, so those values are not torch's).
+    """
     def cdf(x):
         return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
 
@@ -98,14 +104,23 @@ def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float 
         warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. "
                       "The distribution of values may be incorrect.", stacklevel=2)
     lo, hi = cdf((a - mean) / std), cdf((b - mean) / std)
-    uniform_into(tensor, 2 * lo - 1, 2 * hi - 1, generator)
     x = tensor._a
     t = x.dtype.type
-    x[...] = erfinv(x)
-    # the in-place steps torch takes, each rounded in the tensor's dtype
-    x *= t(std * math.sqrt(2.0))
-    x += t(mean)
-    np.clip(x, t(a), t(b), out=x)
+    if hi - lo >= 0.3:
+        with no_grad():
+            tensor.normal_(mean, std, generator=generator)
+            redraw = _wrap(np.empty(x.shape, x.dtype), tensor.dtype)
+            out = (x < t(a)) | (x > t(b))
+            while out.any():
+                redraw.normal_(mean, std, generator=generator)
+                x[out] = redraw._a[out]
+                out = (x < t(a)) | (x > t(b))
+    else:
+        uniform_into(tensor, 2 * lo - 1, 2 * hi - 1, generator)
+        x[...] = erfinv(x)
+        x *= t(std * math.sqrt(2.0))
+        x += t(mean)
+        np.clip(x, t(a), t(b), out=x)
     bump_version(tensor)
     return tensor
 

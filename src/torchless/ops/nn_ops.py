@@ -12,8 +12,8 @@ import numpy as np
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, wrap_dim
 from ..autograd.function import NONE, Op
+from ..autograd.grad_mode import ENABLED
 from ._pw import F16, F32, check_tensor, not_implemented
-from .gather import IndexAddInto
 from .linalg import Matmul, _check_addmm, _mm_dtype_error, _mm_shape_error, addmm, matmul, mm
 
 
@@ -142,6 +142,18 @@ class Linear(Op):
         x, w, b = ctx.inputs
         need = ctx.needs_input_grad
         xs = x._a.shape
+        if not ENABLED[0]:
+            # no graph of the backward is wanted: straight NumPy, no op bookkeeping
+            ga, xa, wa = g._a, x._a, w._a
+            if len(xs) != 2:
+                ga = ga.reshape(-1, wa.shape[0])
+                xa = xa.reshape(-1, xs[-1])
+            gx = _wrap(_matmul(ga, wa).reshape(xs)) if need[0] else None
+            gw = _wrap(_matmul(ga.T, xa)) if need[1] else None
+            gb = None
+            if need[2]:
+                gb = _wrap(ga.sum(0)) if b._a.ndim == 1 else _wrap(ga)
+            return gx, gw, gb
         g2 = g if len(xs) == 2 else g.reshape(-1, w._a.shape[0])
         gx = gw = None
         if need[0]:
@@ -188,8 +200,9 @@ def _linear_general(input, weight, bias):
     if wa.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {wa.ndim}D")
     if wa.ndim == 1:
-        r = matmul(input, weight)
-        return r if bias is None else r + bias
+        if bias is not None:
+            raise RuntimeError("mat2 must be a matrix, got 1-D tensor")   # torch's addmm check
+        return matmul(input, weight)
     rows = 1
     for s in xa.shape[:-1]:
         rows *= s
@@ -205,7 +218,7 @@ def _linear_general(input, weight, bias):
     if input.dtype in _LINEAR_FAST and bias is None:
         return Linear.apply(input, weight, None)
     r = mm(x2, wt) if bias is None else addmm(bias, x2, wt)
-    return r.reshape(xa.shape[:-1] + (wa.shape[0],))
+    return r if xa.ndim == 2 else r.reshape(xa.shape[:-1] + (wa.shape[0],))
 
 
 # ---------------------------------------------------------------- embedding
@@ -224,18 +237,40 @@ class Embedding(Op):
 
     @staticmethod
     def backward(ctx, g):
-        idx = ctx.idx.reshape(-1)
-        n, dim = ctx.shape
-        g2 = g.reshape(-1, dim)
-        if ctx.scale:
-            counts = np.bincount(idx, minlength=n)
-            g2 = g2 / _wrap(counts[idx].astype(g.dtype.np).reshape(-1, 1))
-        gw = IndexAddInto.apply(g2, shape=ctx.shape, dim=0, index=idx)
+        return EmbeddingDense.apply(g, idx=ctx.idx, shape=ctx.shape, padding_idx=ctx.padding_idx,
+                                    scale_grad_by_freq=ctx.scale), None
+
+
+class EmbeddingDense(Op):
+    """embedding's weight gradient: g's rows added into a zero table at their indices (divided by
+    each index's count with scale_grad_by_freq; padding_idx's row left at zero).  Its own
+    backward gathers the rows again, with neither adjustment, as torch's double backward does."""
+
+    name = "EmbeddingBackwardBackward0"
+    kind = NONE
+    needs_inputs = False
+
+    @staticmethod
+    def forward(ctx, g, idx=None, shape=(), padding_idx=None, scale_grad_by_freq=False):
+        ctx.idx, ctx.padding_idx = idx, padding_idx
+        flat = idx.reshape(-1)
+        g2 = g.reshape(-1, shape[1])
+        if scale_grad_by_freq:
+            counts = np.bincount(flat, minlength=shape[0])
+            g2 = g2 / counts[flat].astype(g.dtype).reshape(-1, 1)
+        out = np.zeros(shape, g.dtype)
+        np.add.at(out, flat, g2)
+        if padding_idx is not None:
+            out[padding_idx] = 0
+        return out
+
+    @staticmethod
+    def backward(ctx, gg):
+        r = Embedding.apply(gg, ctx.idx)
         if ctx.padding_idx is not None:
-            keep = np.ones((n, 1), g.dtype.np)
-            keep[ctx.padding_idx] = 0
-            gw = gw * _wrap(keep)
-        return gw, None
+            keep = (ctx.idx != ctx.padding_idx)[..., None].astype(gg.dtype.np)
+            r = r * _wrap(keep)
+        return (r,)
 
 
 Tensor.softmax = softmax

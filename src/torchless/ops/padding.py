@@ -109,15 +109,16 @@ class PadScatter(Op):
 
 
 def _index(mode, n, lo, hi):
+    """For each output position along a dim, the input position it copies."""
+    if mode == "circular":
+        # torch crops by the negative pads first, then wraps around what is left
+        start, m = max(-lo, 0), n + min(lo, 0) + min(hi, 0)
+        return start + (np.arange(-max(lo, 0), m + max(hi, 0)) % m)
     p = np.arange(-lo, n + hi)
     if mode == "reflect":
         p = np.abs(p)
-        p = np.where(p >= n, 2 * (n - 1) - p, p)
-    elif mode == "replicate":
-        p = np.clip(p, 0, n - 1)
-    else:
-        p = p % n
-    return p
+        return np.where(p >= n, 2 * (n - 1) - p, p)
+    return np.clip(p, 0, n - 1)
 
 
 _SUPPORTED = ("Supported combinations for non-constant padding:\n"
@@ -128,6 +129,9 @@ _SUPPORTED = ("Supported combinations for non-constant padding:\n"
 
 def _index_pad(input, pad, mode):
     a = input._a
+    if input.dtype is D.bool_ and mode != "circular":
+        kind = "reflection" if mode == "reflect" else "replication"
+        raise NotImplementedError(f'"{kind}_pad{len(pad) // 2}d" not implemented for \'Bool\'')
     k = len(pad) // 2
     if k not in (1, 2, 3) or a.ndim not in (k + 1, k + 2):
         raise NotImplementedError(f"Padding size {len(pad)} is not supported for {a.ndim}D input "

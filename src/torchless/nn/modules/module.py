@@ -66,7 +66,13 @@ def _type_name(value):
     """How torch names a value's type in its assignment errors ('torch.FloatTensor', 'int')."""
     if isinstance(value, Tensor):
         return value.dtype.legacy
-    return type(value).__name__
+    t = type(value)
+    mod = t.__module__ or ""
+    if mod in ("", "builtins"):
+        return t.__qualname__
+    if mod == "torchless" or mod.startswith("torchless."):
+        mod = "torch" + mod[len("torchless"):]        # torchless stands in for torch
+    return f"{mod}.{t.__qualname__}"
 
 
 def _check_name(kind, name, self, where):
@@ -229,7 +235,7 @@ class Module:
         if isinstance(value, Parameter):
             if params is None:
                 raise AttributeError("cannot assign parameters before Module.__init__() call")
-            self._forget(name)
+            self._forget(name, "_parameters")
             self.register_parameter(name, value)
             return
         if params is not None and name in params:
@@ -242,7 +248,7 @@ class Module:
         if isinstance(value, Module):
             if modules is None:
                 raise AttributeError("cannot assign module before Module.__init__() call")
-            self._forget(name)
+            self._forget(name, "_modules")
             modules[name] = value
             return
         if modules is not None and name in modules:
@@ -255,24 +261,27 @@ class Module:
         if isinstance(value, Buffer) or (buffers is not None and name in buffers):
             if value is not None and not isinstance(value, Tensor):
                 raise TypeError(f"cannot assign '{_type_name(value)}' as buffer '{name}' "
-                                "(torch.Tensor or None expected)")
+                                "(torch.nn.Buffer, torch.Tensor or None expected)")
             if isinstance(value, Buffer):
                 if buffers is None:
                     raise AttributeError("cannot assign buffer before Module.__init__() call")
-                self._forget(name)
+                self._forget(name, "_buffers")
                 self.register_buffer(name, value)
             else:
                 buffers[name] = value
             return
         object.__setattr__(self, name, value)
 
-    def _forget(self, name):
-        """Drop name from wherever it was registered before (it is being re-registered)."""
+    def _forget(self, name, keep):
+        """Drop name from the other places it may be registered (it is being re-registered in
+        ``keep``, where it keeps its position)."""
         d = self.__dict__
         d.pop(name, None)
         for key in ("_parameters", "_buffers", "_modules"):
-            d[key].pop(name, None)
-        d["_non_persistent_buffers_set"].discard(name)
+            if key != keep:
+                d[key].pop(name, None)
+        if keep != "_buffers":
+            d["_non_persistent_buffers_set"].discard(name)
 
     def __getattr__(self, name):
         d = self.__dict__

@@ -11,8 +11,8 @@ import re
 import numpy as np
 
 from ..._creation import as_tensor, tensor
-from ..._dtype import float64
-from ..._tensor import Tensor
+from ..._dtype import NP_TO_TORCH, float64, int64
+from ..._tensor import Tensor, _wrap
 from ...ops.join import stack
 
 __all__ = ["default_collate", "default_convert"]
@@ -48,6 +48,21 @@ def _rebuild(elem, values):
         return dict(values) if isinstance(elem, abc.Mapping) else list(values)
 
 
+def _stack_arrays(batch):
+    """The stacked tensor of same-shape, same-dtype NumPy arrays torch can hold (what stacking
+    their as_tensor views gives), or None for anything else (the general path decides)."""
+    first = batch[0]
+    shape, dt = first.shape, first.dtype
+    d = NP_TO_TORCH.get(dt)
+    if d is None or not dt.isnative:
+        return None
+    for a in batch:
+        if type(a) is not np.ndarray or a.shape != shape or a.dtype != dt or \
+                (a.ndim and min(a.strides) < 0):
+            return None
+    return _wrap(np.stack(batch), d)
+
+
 def default_collate(batch):
     """Merge a list of samples into a batch (torch.utils.data.default_collate)."""
     elem = batch[0]
@@ -57,12 +72,22 @@ def default_collate(batch):
     if isinstance(elem, np.ndarray):
         if _STRING_DTYPE.search(elem.dtype.str) is not None:
             raise TypeError(_ERR.format(elem.dtype))
+        same = _stack_arrays(batch)
+        if same is not None:
+            return same
         return default_collate([as_tensor(b) for b in batch])
     if isinstance(elem, _NP_SCALARS):
         return as_tensor(batch)
     if isinstance(elem, float):
+        if all(type(x) is float for x in batch):
+            return _wrap(np.array(batch, np.float64), float64)
         return tensor(batch, dtype=float64)
     if isinstance(elem, int):
+        if type(elem) is int and all(type(x) is int for x in batch):
+            try:
+                return _wrap(np.array(batch, np.int64), int64)
+            except OverflowError:
+                pass        # tensor() raises torch's message
         return tensor(batch)
     if isinstance(elem, (str, bytes)):
         return batch

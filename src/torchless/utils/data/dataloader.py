@@ -288,6 +288,7 @@ def _make_fetcher(loader, kind, dataset):
         except (IndexError, TypeError, ValueError):
             pass
         return fetch(index)      # the general path raises torch's errors
+    fetch_rows.pure = True       # runs no user code: a worker needs no random-stream swap
     return fetch_rows
 
 
@@ -409,8 +410,9 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
             if not self._active[w]:
                 continue                   # queued for a worker whose stream has ended
             worker = self._workers[w]
+            fetch = worker.fetch
             try:
-                data = worker.run(worker.fetch, index)
+                data = fetch(index) if hasattr(fetch, "pure") else worker.run(fetch, index)
             except StopIteration:
                 if self._dataset_kind != _DatasetKind.Iterable:
                     raise
