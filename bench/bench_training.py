@@ -9,7 +9,7 @@ float32 samples (6,000 with --quick), each library:
 The NumPy loop writes the forward pass, the backward pass and the SGD update directly (its
 "DataLoader" row gathers X[perm[i:i+64]]).  All three start from the same weights (torch's
 after manual_seed(0)).  Goals: torchless <= 0.6x torch and <= 1.3x NumPy.  Times are the
-best of --repeat epochs (default 3).  --profile prints cProfile's top functions for one
+best of --repeat epochs (default 3), the libraries taking turns.  --profile prints cProfile's top functions for one
 torchless epoch of each kind.
 """
 from __future__ import annotations
@@ -129,13 +129,17 @@ def numpy_loader(_, X, y, params):
 
 
 # ---------------------------------------------------------------- driver
-def timed(fn, lib, X, y, make_state, repeat):
-    best, loss = float("inf"), None
+def timed(runs, repeat):
+    """Best seconds and last final loss of each (fn, lib, X, y, make_state) run.  The
+    libraries take turns, so a busy machine slows each of them alike."""
+    best = [float("inf")] * len(runs)
+    loss = [None] * len(runs)
     for _ in range(repeat):
-        state = make_state()
-        t = time.perf_counter()
-        loss = fn(lib, X, y, state)
-        best = min(best, time.perf_counter() - t)
+        for i, (fn, lib, X, y, make_state) in enumerate(runs):
+            state = make_state()
+            t = time.perf_counter()
+            loss[i] = fn(lib, X, y, state)
+            best[i] = min(best[i], time.perf_counter() - t)
     return best, loss
 
 
@@ -160,9 +164,10 @@ def main():
     for label, fns in (("manual", (epoch_manual, numpy_manual)),
                        ("DataLoader", (epoch_loader, numpy_loader))):
         lib_fn, np_fn = fns
-        t_torch, l_torch = timed(lib_fn, torch, *data[torch], makers[torch], args.repeat)
-        t_tl, l_tl = timed(lib_fn, torchless, *data[torchless], makers[torchless], args.repeat)
-        t_np, l_np = timed(np_fn, np, *data[np], makers[np], args.repeat)
+        (t_torch, t_tl, t_np), (l_torch, l_tl, l_np) = timed(
+            [(lib_fn, torch, *data[torch], makers[torch]),
+             (lib_fn, torchless, *data[torchless], makers[torchless]),
+             (np_fn, np, *data[np], makers[np])], args.repeat)
         r1, r2 = t_tl / t_torch, t_tl / t_np
         print(f"{label:12s}{t_torch:9.3f}{t_tl:13.3f}{t_np:9.3f}"
               f"{r1:10.3f}{r2:10.3f}   {l_torch:.5f} {l_tl:.5f} {l_np:.5f}")

@@ -190,6 +190,8 @@ class NllLoss(Op):
         out_dtype = x.dtype
         a = _float_compute(x)
         nd = a.ndim
+        if nd > 2:
+            ctx.name = "NllLoss2DBackward0"        # torch's nll_loss2d path
         if nd != 2:
             # (C,) -> (1, C); (N, C, d...) -> (N * d..., C)
             a = a[None] if nd == 1 else np.moveaxis(a, 1, -1).reshape(-1, a.shape[1])
@@ -446,7 +448,10 @@ def _cross_entropy_probs(input, target, weight, red, ignore_index, ls, cdim):
         return -prod.sum(cdim)
     if red == _SUM:
         return -prod.sum()
-    return -prod.sum() / (input._a.size // C if C else 0)
+    out = -prod.sum() / (input._a.size // C if C else 0)
+    if out.grad_fn is not None:
+        out.grad_fn.name = "DivBackward1"          # torch's name for a division by a number
+    return out
 
 
 # ---------------------------------------------------------------- mse / l1 / smooth l1

@@ -355,7 +355,7 @@ def mm(input, mat2, *, out=None):
             _check_mm(input, mat2)
             return Matmul.apply(input, mat2)
         try:
-            r = _dot_product(a, b)
+            r = _ndot(a, b) if a.flags.c_contiguous else _matmul(a, b)
         except ValueError:          # shapes don't match: torch's message below
             pass
         else:
@@ -383,7 +383,7 @@ def matmul(input, other, *, out=None):
             _check_mm(input, other)
             return Matmul.apply(input, other)
         try:
-            r = _dot_product(a, b)
+            r = _ndot(a, b) if a.flags.c_contiguous else _matmul(a, b)
         except ValueError:
             pass
         else:
@@ -407,7 +407,7 @@ def _matmul_operator(self, other):
     if d is other.dtype and d in _FAST and a.ndim == 2 == b.ndim and not (
             (self.requires_grad or other.requires_grad) and ENABLED[0]):
         try:
-            r = _dot_product(a, b)
+            r = _ndot(a, b) if a.flags.c_contiguous else _matmul(a, b)
         except ValueError:
             pass
         else:
@@ -500,7 +500,7 @@ class Addmm(Op):
         elif alpha == 0:
             r = np.zeros((n, p), a.dtype)
         else:
-            r = _dot_product(a, b)
+            r = _ndot(a, b) if a.flags.c_contiguous else _matmul(a, b)
         if alpha != 1 and alpha != 0:
             r *= alpha
         if beta == 1:
