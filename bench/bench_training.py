@@ -1,6 +1,6 @@
 """One training epoch of PyTorch's beginner MLP: torch vs torchless vs a hand-written NumPy loop.
 
-    PYTHONPATH=src python bench/bench_training.py [--quick] [--repeat N] [--profile]
+    PYTHONPATH=src python bench/bench_training.py [--quick] [--repeat N] [--threads N] [--profile]
 
 784-128-64-10 ReLU MLP, LogSoftmax + NLLLoss, SGD(lr=0.01), batch 64, over 60,000 random
 float32 samples (6,000 with --quick), each library:
@@ -9,19 +9,27 @@ float32 samples (6,000 with --quick), each library:
 The NumPy loop writes the forward pass, the backward pass and the SGD update directly (its
 "DataLoader" row gathers X[perm[i:i+64]]).  All three start from the same weights (torch's
 after manual_seed(0)).  Goals: torchless <= 0.6x torch and <= 1.3x NumPy.  Times are the
-best of --repeat epochs (default 3), the libraries taking turns.  --profile prints cProfile's top functions for one
+best of --repeat epochs (default 3), the libraries taking turns.  Each library gets --threads
+BLAS / intra-op threads (default 1: on a shared machine multi-threaded BLAS makes these small
+products erratic, 10-20x slower at times).  --profile prints cProfile's top functions for one
 torchless epoch of each kind.
 """
 from __future__ import annotations
 
 import argparse
 import cProfile
+import os
 import pstats
 import sys
 import time
 from pathlib import Path
 
-import numpy as np
+# BLAS threads must be fixed before NumPy loads its BLAS (see the docstring)
+THREADS = sys.argv[sys.argv.index("--threads") + 1] if "--threads" in sys.argv else "1"
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_var] = THREADS
+
+import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
@@ -148,7 +156,10 @@ def main():
     ap.add_argument("--quick", action="store_true", help="6,000 samples instead of 60,000")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--profile", action="store_true")
+    ap.add_argument("--threads", type=int, default=1,
+                    help="BLAS threads for NumPy and torch's intra-op threads (default 1)")
     args = ap.parse_args()
+    torch.set_num_threads(args.threads)
     n = 6000 if args.quick else 60000
     Xn, yn = make_data(n)
     data = {torch: (torch.from_numpy(Xn), torch.from_numpy(yn)),
@@ -158,7 +169,7 @@ def main():
     makers = {torch: lambda: build(torch), torchless: lambda: build(torchless),
               np: lambda: [(W.copy(), b.copy()) for W, b in init]}
     print(f"one epoch, {n} samples, batch {BATCH}, 784-128-64-10 MLP, SGD lr={LR} "
-          f"(torch threads: {torch.get_num_threads()}; best of {args.repeat})")
+          f"({args.threads} thread(s) each; best of {args.repeat})")
     print(f"{'':12s}{'torch s':>9s}{'torchless s':>13s}{'numpy s':>9s}{'tl/torch':>10s}"
           f"{'tl/numpy':>10s}   final losses (torch, torchless, numpy)")
     for label, fns in (("manual", (epoch_manual, numpy_manual)),

@@ -80,11 +80,8 @@ def ds_tensors(T, n=10):
 
 
 # ---------------------------------------------------------------------------- datasets
-class Squares:
-    """A map-style dataset written the way a user would (defined per library below)."""
-
-
 def squares(D, n=7):
+    """A map-style dataset written the way a user would, for library D."""
     class Sq(D.Dataset):
         def __len__(self):
             return n
@@ -96,7 +93,8 @@ def squares(D, n=7):
     return Sq()
 
 
-def counting(D, n=5, fail_first=False):
+def counting(D, n=5):
+    """An IterableDataset that shards unevenly across workers."""
     class It(D.IterableDataset):
         def __iter__(self):
             info = D.get_worker_info()
@@ -338,8 +336,9 @@ COLLATE_BATCHES = {
 }
 
 
-RAISES |= {"int_then_str", "np_uneven", "np_negative_stride", "np_big_endian", "big_int", "np_str_array", "np_obj_array", "tensors_uneven",
-           "dict_missing_key", "uneven_tuples", "none", "object", "complex", "set", "empty"}
+RAISES |= {"int_then_str", "np_uneven", "np_negative_stride", "np_big_endian", "big_int",
+           "np_str_array", "np_obj_array", "tensors_uneven", "dict_missing_key", "uneven_tuples",
+           "none", "object", "complex", "set", "empty"}
 
 
 @pytest.mark.parametrize("name", list(COLLATE_BATCHES))
@@ -544,7 +543,8 @@ def test_loader_subset_fast_path():
     same(f, 0)
 
 
-@pytest.mark.parametrize("indices", [[0, 3, 10], [-1, 2], [True, False]], ids=str)
+@pytest.mark.parametrize("indices", [[0, 3, 10], [-1, 2], [True, False], [1, True], [1.0, 2]],
+                         ids=str)
 def test_loader_subset_bad_indices(indices):
     same(lambda T, D: list(D.DataLoader(D.Subset(ds_tensors(T), indices), batch_size=3)),
          ok=indices == [-1, 2])
@@ -558,6 +558,28 @@ def test_loader_requires_grad_rows():
         b[0].sum().backward()
         return b, x.grad
     same(f)
+
+
+def test_collate_gradcheck():
+    """Finite differences (float64) agree with the gradient through default_collate's stack."""
+    rng = np.random.RandomState(0)
+    x0 = rng.randn(4, 3)
+    w = rng.randn(2, 3)
+
+    def f(xa):
+        x = tl.tensor(xa, requires_grad=True)
+        batch = tl.utils.data.default_collate([x[2], x[0] * 3.0])
+        return (batch * tl.tensor(w)).sum(), x
+    value, x = f(x0)
+    value.backward()
+    eps, numeric = 1e-6, np.zeros_like(x0)
+    for i in np.ndindex(x0.shape):
+        up, down = x0.copy(), x0.copy()
+        up[i] += eps
+        down[i] -= eps
+        numeric[i] = (f(up)[0].item() - f(down)[0].item()) / (2 * eps)
+    np.testing.assert_allclose(x.grad.numpy(), numeric, rtol=1e-6, atol=1e-8)
+    assert np.abs(numeric).sum() > 0
 
 
 def test_loader_batch_is_a_copy():

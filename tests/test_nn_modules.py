@@ -443,3 +443,25 @@ def test_custom_module_forward_backward_matches_torch():
     for (na, pa), (nb, pb) in zip(a.named_parameters(), b.named_parameters()):
         assert na == nb
         np.testing.assert_allclose(arr(pa.grad), arr(pb.grad), rtol=1e-3, atol=1e-5)
+
+
+def test_instance_dict_keys_match_torch():
+    for make in (lambda nn: nn.Linear(2, 3), lambda nn: nn.BatchNorm1d(3), lambda nn: nn.ReLU(),
+                 lambda nn: nn.Dropout(), lambda nn: nn.Embedding(4, 2), lambda nn: nn.Softmax(),
+                 lambda nn: nn.LayerNorm(3), lambda nn: nn.Flatten()):
+        assert list(vars(make(tl.nn))) == list(vars(make(torch.nn)))
+
+
+@pytest.mark.parametrize("fn", [
+    lambda m: m.get_submodule("1.5"), lambda m: m.get_submodule("0.weight"),
+    lambda m: m.get_parameter("1.1.running_mean"), lambda m: m.get_buffer("0.weight"),
+    lambda m: m.get_parameter("0.nope")])
+def test_get_submodule_parameter_buffer(fn):
+    def build(lib):
+        nn = lib.nn
+        return nn.Sequential(nn.Linear(2, 2), nn.Sequential(nn.ReLU(), nn.BatchNorm1d(2)))
+    a, b = build(tl), build(torch)
+    assert repr(a.get_submodule("1.1")) == repr(b.get_submodule("1.1"))
+    assert a.get_parameter("0.weight") is a[0].weight
+    assert a.get_buffer("1.1.running_mean") is a[1][1].running_mean
+    same_error(lambda: fn(a), lambda: fn(b))

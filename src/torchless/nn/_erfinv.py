@@ -1,9 +1,9 @@
-"""erfinv for nn.init.trunc_normal_ (NumPy has none).
+"""erfinv for nn.init.trunc_normal_'s inverse-CDF branch (NumPy has none).
 
 A rational initial guess (G. L. Pavlis' classic coefficients: one for |y| <= 0.7, one in
 sqrt(-log((1 - |y|) / 2)) beyond) refined by Newton steps x -= (erf(x) - y) / (2/sqrt(pi)
-exp(-x^2)), in float64.  Rounded to float32 it equals torch's float32 erfinv for 99.97 % of
-arguments and is within one ulp otherwise.
+exp(-x^2)), in float64.  Rounded to float32 it equals torch.erfinv's float32 result for
+99.97 % of arguments and is within one ulp otherwise.
 """
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ import numpy as np
 from .. import _dtype as D
 from .._random import bernoulli_mask
 from .._tensor import Tensor, _wrap
-from ..autograd.grad_mode import no_grad
+from ..autograd.grad_mode import ENABLED as GRAD, no_grad
 from ..ops import nn_ops as _nn
 from ..ops._inplace import bump_version, check_inplace_allowed
 from ..ops.activation import (elu, elu_, gelu, hardtanh, hardtanh_, leaky_relu, leaky_relu_,
@@ -124,11 +124,12 @@ def dropout(input, p=0.5, training=True, inplace=False):
         mask = np.zeros((), npd)                  # torch multiplies by zero: inf * 0 is nan
     else:
         # torch: empty_like(input).bernoulli_(1 - p).div_(1 - p), in input's dtype
-        keep = npd.type(1 - p)
-        mask = bernoulli_mask(input._a.shape, 1 - p).astype(npd)
-        mask /= keep
-    m = _wrap(mask, dt)
-    return input.mul_(m) if inplace else _Mul.apply(input, m)
+        mask = np.divide(bernoulli_mask(input._a.shape, 1 - p), npd.type(1 - p), dtype=npd)
+    if inplace:
+        return input.mul_(_wrap(mask, dt))
+    if not (input.requires_grad and GRAD[0]):
+        return _wrap(np.multiply(input._a, mask), dt)
+    return _Mul.apply(input, _wrap(mask, dt))
 
 
 # ---------------------------------------------------------------- embedding

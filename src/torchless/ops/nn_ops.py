@@ -11,7 +11,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, wrap_dim
-from ..autograd.function import NONE, Op
+from ..autograd.function import NOCTX, NONE, Op
 from ..autograd.grad_mode import ENABLED
 from ._pw import F16, F32, check_tensor, not_implemented
 from .linalg import Matmul, _check_addmm, _mm_dtype_error, _mm_shape_error, addmm, matmul, mm
@@ -179,7 +179,11 @@ def linear(input, weight, bias=None):
                 and dt in _LINEAR_FAST and (bias is None or (
                     isinstance(bias, Tensor) and bias.dtype is dt
                     and bias._a.shape == wa.shape[:1]))):
-            return Linear.apply(input, weight, bias)
+            if ENABLED[0] and (weight.requires_grad or input.requires_grad or (
+                    bias is not None and bias.requires_grad)):
+                return Linear.apply(input, weight, bias)
+            # nothing to record: the forward alone
+            return _wrap(Linear.forward(NOCTX, xa, wa, None if bias is None else bias._a), dt)
     return _linear_general(input, weight, bias)
 
 

@@ -13,7 +13,7 @@ import numpy as np
 from .. import _dtype as D
 from .._size import Size
 from .._tensor import _wrap
-from ..autograd.function import NONE, Op
+from ..autograd.function import NOCTX, NONE, Op
 from ..autograd.grad_mode import ENABLED
 from ._inplace import bump_version
 from ._pw import F16, F32, not_implemented
@@ -21,6 +21,7 @@ from ._pw import F16, F32, not_implemented
 __all__: list = []
 
 _F64 = np.float64
+_add_reduce = np.add.reduce
 
 
 def _work(a, kernel):
@@ -49,14 +50,27 @@ class LayerNorm(Op):
     @staticmethod
     def forward(ctx, x, w, b, k=1, eps=1e-5):
         a = _work(x, "LayerNormKernelImpl")
-        axes = tuple(range(a.ndim - k, a.ndim))
-        mean, var = _moments(a, axes)
-        rstd = (1.0 / np.sqrt(var + eps)).astype(a.dtype)
-        mean = mean.astype(a.dtype)
-        y = a * rstd
-        y -= mean * rstd
-        ctx.axes, ctx.k, ctx.eps = axes, k, eps
-        ctx.mean, ctx.rstd = mean, rstd
+        shape = a.shape
+        n = 1
+        for s in shape[len(shape) - k:]:
+            n *= s
+        # rows of the normalised elements; statistics in float64, one rounding at the end
+        rows = a.reshape(-1, n).astype(_F64)
+        mean = _add_reduce(rows, 1, keepdims=True)
+        mean /= n
+        rows -= mean
+        var = _add_reduce(rows * rows, 1, keepdims=True)
+        var /= n
+        var += eps
+        rstd = np.sqrt(var, out=var)
+        np.divide(1.0, rstd, out=rstd)
+        rows *= rstd
+        y = rows.astype(a.dtype).reshape(shape)
+        if ctx is not NOCTX:
+            stat = shape[:len(shape) - k] + (1,) * k
+            ctx.axes, ctx.k, ctx.eps = tuple(range(a.ndim - k, a.ndim)), k, eps
+            ctx.mean = mean.astype(a.dtype).reshape(stat)
+            ctx.rstd = rstd.astype(a.dtype).reshape(stat)
         if w is not None:
             y *= w
         if b is not None:

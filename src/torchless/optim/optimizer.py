@@ -102,7 +102,11 @@ def addcmul_(a, t1, t2, value):
 
 def addcdiv_(a, t1, t2, value):
     """a += value * t1 / t2 in place (torch rounds the product, the quotient, then the sum)."""
-    q = a.dtype.type(value) * t1 if value != 1 else t1.copy()
+    q = np.empty(np.shape(t1), a.dtype)         # (an array even for 0-dim operands)
+    if value != 1:
+        np.multiply(t1, a.dtype.type(value), out=q)
+    else:
+        np.copyto(q, t1)
     np.divide(q, t2, out=q)
     np.add(a, q, out=a)
 
@@ -114,7 +118,7 @@ def sqrt(a):
     (Adam, AdamW, RMSprop, Adagrad) can differ from torch in the last bit; everything else in
     their steps is torch's arithmetic (tests/test_optim.py checks that they are bit-exact when
     this function is replaced by torch's sqrt)."""
-    return np.sqrt(a)
+    return np.sqrt(a, out=np.empty(np.shape(a), a.dtype))
 
 
 def scalar(x):
@@ -161,6 +165,7 @@ def _hook_step(step):
     @functools.wraps(step)
     def wrapper(self, *args, **kwargs):
         d = self.__dict__
+        args = (self,) + args                 # hooks see step's arguments, self included
         pre = d.get("_optimizer_step_pre_hooks")
         if pre:
             for hook in list(pre.values()):
@@ -170,7 +175,7 @@ def _hook_step(step):
                         raise RuntimeError("optimizer step pre-hook must return None or a tuple of "
                                            f"(new_args, new_kwargs), but got {r}.")
                     args, kwargs = r
-        out = step(self, *args, **kwargs)
+        out = step(*args, **kwargs)
         d["_opt_called"] = True
         post = d.get("_optimizer_step_post_hooks")
         if post:
@@ -315,17 +320,36 @@ class Optimizer:
         with enable_grad():
             return closure()
 
+    def _register(self, hooks, hook, prepend=False):
+        h = _Handle(hooks)
+        hooks[h.id] = hook
+        if prepend:
+            hooks.move_to_end(h.id, last=False)
+        return h
+
     def register_step_pre_hook(self, hook):
         """hook(optimizer, args, kwargs) -> None or (new_args, new_kwargs), before each step."""
-        h = _Handle(self._optimizer_step_pre_hooks)
-        self._optimizer_step_pre_hooks[h.id] = hook
-        return h
+        return self._register(self._optimizer_step_pre_hooks, hook)
 
     def register_step_post_hook(self, hook):
         """hook(optimizer, args, kwargs), after each step."""
-        h = _Handle(self._optimizer_step_post_hooks)
-        self._optimizer_step_post_hooks[h.id] = hook
-        return h
+        return self._register(self._optimizer_step_post_hooks, hook)
+
+    def register_state_dict_pre_hook(self, hook, prepend=False):
+        """hook(optimizer), before state_dict() builds its result."""
+        return self._register(self._optimizer_state_dict_pre_hooks, hook, prepend)
+
+    def register_state_dict_post_hook(self, hook, prepend=False):
+        """hook(optimizer, state_dict) -> None or a new state_dict."""
+        return self._register(self._optimizer_state_dict_post_hooks, hook, prepend)
+
+    def register_load_state_dict_pre_hook(self, hook, prepend=False):
+        """hook(optimizer, state_dict) -> None or the state_dict to load instead."""
+        return self._register(self._optimizer_load_state_dict_pre_hooks, hook, prepend)
+
+    def register_load_state_dict_post_hook(self, hook, prepend=False):
+        """hook(optimizer), after load_state_dict()."""
+        return self._register(self._optimizer_load_state_dict_post_hooks, hook, prepend)
 
     # ------------------------------------------------------------ state_dict
     def state_dict(self) -> dict:

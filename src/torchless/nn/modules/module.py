@@ -7,50 +7,16 @@ dicts (``_parameters``, ``_buffers``, ``_modules``); ``__setattr__`` routes assi
 """
 from __future__ import annotations
 
-import itertools
-from collections import OrderedDict, namedtuple
-from collections.abc import Mapping
+from collections import OrderedDict
 
 from ... import _dtype as D
-from ..._size import Size
 from ..._tensor import Tensor, check_device, device as _device
 from ...autograd.grad_mode import no_grad
 from ..parameter import Buffer, Parameter
+from ._hooks import RemovableHandle
+from ._state_dict import StateDictMixin, _IncompatibleKeys  # noqa: F401  (re-exported)
 
 __all__ = ["Module", "RemovableHandle"]
-
-_hook_ids = itertools.count()
-
-
-class RemovableHandle:
-    """What register_*_hook returns: ``remove()`` unregisters the hook (also a context manager)."""
-
-    def __init__(self, *dicts):
-        self.hooks_dicts = dicts
-        self.id = next(_hook_ids)
-
-    def remove(self):
-        for d in self.hooks_dicts:
-            d.pop(self.id, None)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.remove()
-
-
-class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
-    """load_state_dict's result."""
-
-    __slots__ = ()
-
-    def __repr__(self):
-        if not self.missing_keys and not self.unexpected_keys:
-            return "<All keys matched successfully>"
-        return super().__repr__()
-
-    __str__ = __repr__
 
 
 def _addindent(s, n):
@@ -87,7 +53,7 @@ def _check_name(kind, name, self, where):
         raise KeyError(f"attribute '{name}' already exists")
 
 
-class Module:
+class Module(StateDictMixin):
     """Base class for all neural network modules; subclasses define ``forward``."""
 
     _version = 1
@@ -109,12 +75,15 @@ class Module:
         d["_non_persistent_buffers_set"] = set()
         d["_backward_pre_hooks"] = OrderedDict()
         d["_backward_hooks"] = OrderedDict()
+        d["_is_full_backward_hook"] = None
         d["_forward_hooks"] = OrderedDict()
         d["_forward_hooks_with_kwargs"] = OrderedDict()
         d["_forward_hooks_always_called"] = OrderedDict()
         d["_forward_pre_hooks"] = OrderedDict()
         d["_forward_pre_hooks_with_kwargs"] = OrderedDict()
         d["_state_dict_hooks"] = OrderedDict()
+        d["_state_dict_pre_hooks"] = OrderedDict()
+        d["_load_state_dict_pre_hooks"] = OrderedDict()
         d["_load_state_dict_post_hooks"] = OrderedDict()
         d["_modules"] = {}
 
@@ -125,10 +94,9 @@ class Module:
             f'Module [{type(self).__name__}] is missing the required "forward" function')
 
     def __call__(self, *args, **kwargs):
-        d = self.__dict__
-        if not (d["_forward_hooks"] or d["_forward_pre_hooks"]):
-            return self.forward(*args, **kwargs)
-        return self._call_with_hooks(args, kwargs)
+        if self._forward_hooks or self._forward_pre_hooks:
+            return self._call_with_hooks(args, kwargs)
+        return self.forward(*args, **kwargs)
 
     def _call_with_hooks(self, args, kwargs):
         with_kwargs = self._forward_pre_hooks_with_kwargs
@@ -515,127 +483,6 @@ class Module:
 
     def cuda(self, device=None):
         raise AssertionError("Torch not compiled with CUDA enabled")
-
-    # ------------------------------------------------------------ state_dict
-    def _save_to_state_dict(self, destination, prefix, keep_vars):
-        for name, p in self._parameters.items():
-            if p is not None:
-                destination[prefix + name] = p if keep_vars else p.detach()
-        for name, b in self._buffers.items():
-            if b is not None and name not in self._non_persistent_buffers_set:
-                destination[prefix + name] = b if keep_vars else b.detach()
-
-    def state_dict(self, *args, destination=None, prefix: str = "", keep_vars: bool = False):
-        """An OrderedDict of every parameter and persistent buffer, keyed by dotted name."""
-        if args:
-            # torch's deprecated positional form: state_dict(destination, prefix, keep_vars)
-            destination = args[0]
-            if len(args) > 1:
-                prefix = args[1]
-            if len(args) > 2:
-                keep_vars = args[2]
-        if destination is None:
-            destination = OrderedDict()
-            destination._metadata = OrderedDict()
-        meta = getattr(destination, "_metadata", None)
-        if meta is not None:
-            meta[prefix[:-1]] = {"version": self._version}
-        self._save_to_state_dict(destination, prefix, keep_vars)
-        for name, m in self._modules.items():
-            if m is not None:
-                m.state_dict(destination=destination, prefix=prefix + name + ".",
-                             keep_vars=keep_vars)
-        for hook in self._state_dict_hooks.values():
-            r = hook(self, destination, prefix, {})
-            if r is not None:
-                destination = r
-        return destination
-
-    def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys,
-                              unexpected_keys, error_msgs, assign=False):
-        """Copy this module's own entries from state_dict, recording what doesn't fit."""
-        persistent = {k: v for k, v in self._buffers.items()
-                      if k not in self._non_persistent_buffers_set}
-        local = {k: v for k, v in itertools.chain(self._parameters.items(), persistent.items())
-                 if v is not None}
-        for name, param in local.items():
-            key = prefix + name
-            if key not in state_dict:
-                if strict:
-                    missing_keys.append(key)
-                continue
-            value = state_dict[key]
-            if not isinstance(value, Tensor):
-                error_msgs.append(
-                    f'While copying the parameter named "{key}", expected torch.Tensor or '
-                    f"Tensor-like object from checkpoint but received {type(value)}")
-                continue
-            if param._a.ndim == 0 and value._a.ndim == 1 and value._a.shape[0] == 1:
-                value = value[0]           # torch's backward-compatibility case
-            if value._a.shape != param._a.shape:
-                error_msgs.append(
-                    f"size mismatch for {key}: copying a param with shape {Size(value._a.shape)} "
-                    "from checkpoint, the shape in current model is "
-                    f"{Size(param._a.shape)}.")
-                continue
-            with no_grad():
-                if assign:
-                    new = value if isinstance(param, Parameter) is isinstance(value, Parameter) \
-                        else (Parameter(value, param.requires_grad) if isinstance(param, Parameter)
-                              else value)
-                    setattr(self, name, new) if isinstance(new, Parameter) else \
-                        self._buffers.__setitem__(name, new)
-                else:
-                    param.copy_(value)
-        if strict:
-            for key in state_dict.keys():
-                if key.startswith(prefix) and key != prefix:
-                    first = key[len(prefix):].split(".", 1)[0]
-                    if first not in self._modules and first not in local:
-                        unexpected_keys.append(key)
-
-    def load_state_dict(self, state_dict, strict: bool = True, assign: bool = False):
-        """Copy parameters and buffers from state_dict; torch's errors for keys that don't fit."""
-        if not isinstance(state_dict, Mapping):
-            raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
-        missing, unexpected, errors = [], [], []
-        metadata = getattr(state_dict, "_metadata", None)
-        state_dict = OrderedDict(state_dict)
-
-        def load(module, prefix=""):
-            local_meta = {} if metadata is None else metadata.get(prefix[:-1], {})
-            module._load_from_state_dict(state_dict, prefix, local_meta, True, missing,
-                                         unexpected, errors, assign)
-            for name, child in module._modules.items():
-                if child is not None:
-                    load(child, prefix + name + ".")
-            for hook in module._load_state_dict_post_hooks.values():
-                hook(module, _IncompatibleKeys(missing, unexpected))
-
-        load(self)
-        if strict:
-            if unexpected:
-                errors.insert(0, "Unexpected key(s) in state_dict: {}. ".format(
-                    ", ".join(f'"{k}"' for k in unexpected)))
-            if missing:
-                errors.insert(0, "Missing key(s) in state_dict: {}. ".format(
-                    ", ".join(f'"{k}"' for k in missing)))
-        if errors:
-            raise RuntimeError("Error(s) in loading state_dict for {}:\n\t{}".format(
-                type(self).__name__, "\n\t".join(errors)))
-        return _IncompatibleKeys(missing, unexpected)
-
-    def register_state_dict_post_hook(self, hook):
-        h = RemovableHandle(self._state_dict_hooks)
-        self._state_dict_hooks[h.id] = hook
-        return h
-
-    _register_state_dict_hook = register_state_dict_post_hook
-
-    def register_load_state_dict_post_hook(self, hook):
-        h = RemovableHandle(self._load_state_dict_post_hooks)
-        self._load_state_dict_post_hooks[h.id] = hook
-        return h
 
     # ------------------------------------------------------------ printing
     def extra_repr(self) -> str:

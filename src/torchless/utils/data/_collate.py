@@ -20,7 +20,8 @@ __all__ = ["default_collate", "default_convert"]
 # NumPy dtypes torch cannot hold: bytes, str, object (matched on dtype.str, e.g. '<U1', '|O')
 _STRING_DTYPE = re.compile(r"[SaUO]")
 _NP_SCALARS = (np.bool_, np.number, np.object_)
-_ERR = "default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; found {}"
+_ERR = ("default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; "
+        "found {}")
 
 
 def _is_numpy(cls) -> bool:

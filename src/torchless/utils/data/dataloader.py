@@ -283,7 +283,9 @@ def _make_fetcher(loader, kind, dataset):
             for m in maps:
                 rows = [m[i] for i in rows]
             idx = np.asarray(rows)
-            if idx.dtype.kind in "iu" and idx.ndim == 1 and idx.size:
+            # (a bool index adds a dim in torch; NumPy would read True as 1)
+            if idx.dtype.kind in "iu" and idx.ndim == 1 and idx.size \
+                    and bool not in set(map(type, rows)):
                 return [_wrap(t._a[idx], t.dtype) for t in tensors]
         except (IndexError, TypeError, ValueError):
             pass
