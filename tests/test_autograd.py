@@ -346,3 +346,32 @@ def gradcheck_fd(fn, x, eps=1e-6):
 def test_gradcheck_finite_differences(fn):
     rng = np.random.default_rng(1)
     gradcheck_fd(fn, tl.tensor(rng.standard_normal((3, 3))))
+
+
+def test_inplace_on_view_rewrites_base_history():
+    x, tx = pair([[1.0, 2.0], [3.0, 4.0]])
+    y, ty = x * 1, tx * 1
+    y[0].mul_(3)
+    ty[0].mul_(3)
+    assert y.grad_fn.name_() == type(ty.grad_fn).__name__ == "CopySlices"
+    close(y, ty)
+    (y * y).sum().backward()
+    (ty * ty).sum().backward()
+    close(x.grad, tx.grad)
+    y, ty = x * 1, tx * 1
+    v, tv = y.t(), ty.t()
+    v.add_(v.exp())
+    tv.add_(tv.exp())
+    (y.sin()).sum().backward()
+    (ty.sin()).sum().backward()
+    close(x.grad, tx.grad)
+
+
+def test_inplace_on_view_of_leaf_raises():
+    for f in (lambda lib: lib.tensor([1.0, 2.0], requires_grad=True)[0].mul_(2),
+              lambda lib: lib.tensor([1.0, 2.0], requires_grad=True).view(2).add_(1)):
+        raises_like(lambda: f(tl), lambda: f(torch))
+    with tl.no_grad():
+        w = tl.tensor([1.0, 2.0], requires_grad=True)
+        w[0].mul_(5)
+    assert w.tolist() == [5.0, 2.0]

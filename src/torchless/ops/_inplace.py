@@ -45,6 +45,9 @@ def _snapshot(self):
 def apply_inplace(op, self, *others, **params):
     """Run ``op`` out of place on (self, *others) and write the result into self."""
     check_inplace_allowed(self)
+    m = self._meta
+    if m is not None and ENABLED[0] and "view_of" in m:
+        return _inplace_on_view(op, self, m["view_of"][0], others, params)
     tracking = ENABLED[0] and (self.requires_grad or any(
         isinstance(o, Tensor) and o.requires_grad for o in others))
     # the graph keeps self's old values; an `other` that is self itself stays self, so that
@@ -54,6 +57,22 @@ def apply_inplace(op, self, *others, **params):
     if r.dtype is not self.dtype and not D.can_cast(r.dtype, self.dtype):
         raise cast_error(r.dtype, self.dtype)
     return commit(self, r)
+
+
+def _inplace_on_view(op, self, base, others, params):
+    """An in-place op on a view recorded in the graph changes its base: as in torch, the
+    result is written through the view with __setitem__'s CopySlices on the base, and the
+    view is re-derived from the new base."""
+    if base.requires_grad and base.grad_fn is None:
+        raise RuntimeError(
+            "a view of a leaf Variable that requires grad is being used in an in-place operation.")
+    r = op.apply(_snapshot(self), *others, **params)
+    if r.dtype is not self.dtype and not D.can_cast(r.dtype, self.dtype):
+        raise cast_error(r.dtype, self.dtype)
+    if r._a.shape != self._a.shape:
+        raise broadcast_error(self._a.shape, r._a.shape)
+    self[...] = r
+    return self
 
 
 def commit(self, r):

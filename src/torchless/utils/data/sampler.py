@@ -65,7 +65,8 @@ class RandomSampler(Sampler[int]):
     def __iter__(self):
         n = len(self.data_source)
         g = self.generator
-        if g is None:
+        own = g is None
+        if own:
             # torch draws this seed when iteration starts, not when the sampler is made
             g = Generator().manual_seed(random_int64())
         k = self.num_samples
@@ -77,8 +78,10 @@ class RandomSampler(Sampler[int]):
         else:
             for _ in range(k // n):
                 yield from permutation(n, g).tolist()
-            # drawn even when k % n == 0, as torch does: it advances a user generator
-            yield from permutation(n, g).tolist()[:k % n]
+            # torch draws this last permutation even when k % n == 0: that advances a user's
+            # generator (our own one is discarded, so its draw can be skipped)
+            if k % n or not own:
+                yield from permutation(n, g).tolist()[:k % n]
 
     def __len__(self) -> int:
         return self.num_samples
