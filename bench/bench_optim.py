@@ -1,6 +1,6 @@
 """Losses and optimizers: torch vs torchless in the same run, ratios printed.
 
-    PYTHONPATH=src python bench/bench_optim.py [--quick]
+    PYTHONPATH=src python bench/bench_optim.py [--quick] [--threads N]
 
 (a) loss functions per call (forward, and forward + backward) on tiny float32 inputs
     (1x5 and 64x10) and on a large batch (4096x1000): goal <= 0.6x torch for the tiny ones;
@@ -8,6 +8,8 @@
 (b) optimizer step (us) on the parameters of the beginner MLP 784-128-64-10 with gradients
     present: SGD, SGD with momentum, Adam, RMSprop, Adagrad — and on one tiny 1x5 parameter.
     torch runs its default (for-loop) implementation, as torchless reproduces it.
+--threads N sets torch's intra-op threads (its default uses every core, which on a busy
+machine makes its small kernels wait for each other).
 """
 from __future__ import annotations
 
@@ -24,6 +26,8 @@ import torch  # noqa: E402
 import torchless  # noqa: E402
 
 QUICK = "--quick" in sys.argv
+if "--threads" in sys.argv:
+    torch.set_num_threads(int(sys.argv[sys.argv.index("--threads") + 1]))
 
 
 def us(fn, number):

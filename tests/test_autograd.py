@@ -375,3 +375,13 @@ def test_inplace_on_view_of_leaf_raises():
         w = tl.tensor([1.0, 2.0], requires_grad=True)
         w[0].mul_(5)
     assert w.tolist() == [5.0, 2.0]
+
+
+def test_grad_fn_name_is_callable_like_torch():
+    x, tx = pair([1.0, 2.0])
+    y, ty = (x * 2).sum(), (tx * 2).sum()
+    assert y.grad_fn.name() == ty.grad_fn.name() == "SumBackward0"
+    acc = y.grad_fn.next_functions[0][0].next_functions[0][0]
+    tacc = ty.grad_fn.next_functions[0][0].next_functions[0][0]
+    assert acc.name() == tacc.name() and repr(acc).split(" at")[0] == repr(tacc).split(" at")[0]
+    assert acc.variable is x

@@ -31,21 +31,46 @@ _PROMOTE = D.PROMOTE
 _NO_EDGE = (None, 0)
 
 
-class Node:
-    """A node of the autograd graph (torch's grad_fn objects)."""
+class _NodeName(str):
+    """A grad_fn's name: a string that can also be called, since torch spells it
+    ``grad_fn.name()`` while the op classes here declare ``name = "AddBackward0"``."""
 
-    name = "Node"
+    def __call__(self):
+        return str(self)
+
+
+class Node:
+    """A node of the autograd graph (torch's grad_fn objects).
+
+    Subclasses declare torch's class name as ``name = "..."`` (an instance may override it
+    with ``ctx.name = ...``); ``node.name()`` returns it, as torch's does."""
+
+    _name = "Node"
     next_functions = ()
     n_outputs = 1
     is_function = False      # a user-defined autograd.Function (backward may return a bare tensor)
+
+    def __init_subclass__(cls, **kw):
+        super().__init_subclass__(**kw)
+        declared = cls.__dict__.get("name")
+        if isinstance(declared, str):
+            cls._name = declared
+            delattr(cls, "name")          # let Node.name (the property) answer
+
+    @property
+    def name(self):
+        return _NodeName(self.name_())
+
+    @name.setter
+    def name(self, value):
+        self.__dict__["_name_override"] = value
 
     def __repr__(self):
         return f"<{self.name_()} object at {hex(id(self))}>"
 
     def name_(self):
-        return self.__dict__.get("name", None) or type(self).name
+        return self.__dict__.get("_name_override") or type(self)._name
 
-    # torch spells it .name()
     def __getattr__(self, item):
         raise AttributeError(f"'{self.name_()}' object has no attribute '{item}'")
 
@@ -70,7 +95,9 @@ class _RemovableHandle:
 class AccumulateGrad(Node):
     """The graph's leaf: adds the incoming gradient to ``variable.grad``."""
 
-    name = "AccumulateGrad"
+    _name = "AccumulateGrad"
+    # torch's node reports its C++ name here, while its repr shows the class name
+    name = property(lambda self: _NodeName("torch::autograd::AccumulateGrad"))
 
     def __init__(self, variable):
         self.variable = variable

@@ -14,8 +14,9 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _dtype as D
-from .._tensor import Tensor
+from .._tensor import Tensor, _wrap
 from ..autograd.function import NONE, Op
+from ..autograd.grad_mode import ENABLED
 from ..ops._pw import broadcast_shape, not_implemented
 from ._nll import cross_entropy, nll_loss  # noqa: F401  (re-exported: all seven live here)
 from ._reduction import (RED_MEAN, RED_NONE, RED_SUM, check_arg, float_compute,
@@ -39,25 +40,36 @@ def _pair_dtype(input, target, kernel):
     return dt
 
 
+def _diff(x, y, dt):
+    """x - y in dt (float16 in float32) as a fresh array the caller may overwrite."""
+    d = np.subtract(float_compute(x.astype(dt.np, copy=False)),
+                    float_compute(y.astype(dt.np, copy=False)))
+    return d if d.__class__ is np.ndarray else np.asarray(d)
+
+
 class MseLoss(Op):
     name = "MseLossBackward0"
     kind = NONE
 
     @staticmethod
     def forward(ctx, x, y, red=RED_MEAN, dt=None):
-        d = float_compute(x.astype(dt.np, copy=False)) - float_compute(y.astype(dt.np,
-                                                                                  copy=False))
-        ctx.red, ctx.n = red, d.size
-        return reduce_array(d * d, red, dt.np)
+        d = _diff(x, y, dt)
+        ctx.red, ctx.n, ctx.dt = red, d.size, dt
+        return reduce_array(np.multiply(d, d, out=d), red, dt.np)
 
     @staticmethod
     def backward(ctx, g):
         x, y = ctx.inputs
-        d = x - y
-        if ctx.red == RED_MEAN:
-            gx = (2.0 / ctx.n) * d * g if ctx.n else d * g   # torch: (2 / numel) * diff * grad
+        # torch: (2 / numel) * diff * grad for the mean, 2 * diff * grad otherwise
+        coef = (2.0 / ctx.n if ctx.n else 1.0) if ctx.red == RED_MEAN else 2.0
+        if not ENABLED[0]:
+            # no graph of the backward (create_graph=False): NumPy in place
+            d = _diff(x._a, y._a, ctx.dt)            # scaled in place: one temporary in all
+            np.multiply(d, d.dtype.type(coef), out=d)
+            np.multiply(d, g._a, out=d, casting="unsafe")
+            gx = _wrap(d.astype(ctx.dt.np, copy=False), ctx.dt)
         else:
-            gx = 2.0 * d * g
+            gx = coef * (x - y) * g
         return gx, (-gx if ctx.needs_input_grad[1] else None)
 
 
