@@ -150,17 +150,8 @@ def _combine(higher, lower):
 
 
 def _wrapped_dtype(x):
-    """Python scalars join promotion only through their category."""
-    t = type(x)
-    if t is bool:
-        return bool_
-    if t is int:
-        return int64
-    if t is float:
-        return _default[0]
-    if t is complex:
-        return default_complex()
-    return None
+    """Python scalars join promotion only through their category (None: not a scalar)."""
+    return scalar_dtype(x) if type(x) in (bool, int, float, complex) else None
 
 
 def _groups(operands):
