@@ -34,10 +34,18 @@ _EPS = 1e-12          # BCE's gradient denominator floor
 # ---------------------------------------------------------------- mse / l1 / smooth l1
 def _pair_dtype(input, target, kernel):
     """The computing dtype of a pointwise loss (torch.result_type), floating point only."""
-    dt = D.result_type_of((input, target))
+    dt = input.dtype
+    if target.dtype is not dt:
+        dt = D.result_type_of((input, target))
     if dt.category != D.FLOAT:
         raise not_implemented(kernel, dt)
     return dt
+
+
+def _check_shapes(input, target):
+    """torch's broadcast error when input and target don't broadcast."""
+    if input._a.shape != target._a.shape:
+        broadcast_shape((input._a.shape, target._a.shape))
 
 
 def _diff(x, y, dt):
@@ -106,7 +114,7 @@ def _weighted(loss, weight, red):
     return loss.sum() / weight.sum()
 
 
-def _check_weightsize_of(weight, input):
+def _check_weight_shape(weight, input):
     if size_of(weight) != input._a.shape:
         raise ValueError("Weights and input must have the same size.")
 
@@ -117,9 +125,9 @@ def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
     warn_size(input, target)
     if size_average is not None or reduce is not None:
         reduction = legacy_reduction(size_average, reduce)
-    broadcast_shape((input._a.shape, target._a.shape))
+    _check_shapes(input, target)
     if weight is not None:
-        _check_weightsize_of(weight, input)
+        _check_weight_shape(weight, input)
         return _weighted((input - target) ** 2, weight, reduction_enum(reduction))
     red = reduction_enum(reduction)
     dt = _pair_dtype(input, target, "mse_cpu")
@@ -132,9 +140,9 @@ def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
     warn_size(input, target)
     if size_average is not None or reduce is not None:
         reduction = legacy_reduction(size_average, reduce)
-    broadcast_shape((input._a.shape, target._a.shape))
+    _check_shapes(input, target)
     if weight is not None:
-        _check_weightsize_of(weight, input)
+        _check_weight_shape(weight, input)
         return _weighted((input - target).abs(), weight, reduction_enum(reduction))
     red = reduction_enum(reduction)
     loss = (input - target).abs()
@@ -147,7 +155,7 @@ def smooth_l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None
     warn_size(input, target)
     if size_average is not None or reduce is not None:
         reduction = legacy_reduction(size_average, reduce)
-    broadcast_shape((input._a.shape, target._a.shape))
+    _check_shapes(input, target)
     red = reduction_enum(reduction)
     beta = float(beta)
     if beta < 0:
