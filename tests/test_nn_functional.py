@@ -400,6 +400,9 @@ def test_linear_any_rank_hypothesis(lead, dtype, out):
 def test_pad_hypothesis(h, w, lo, hi, mode):
     x = np.arange(2 * h * (w + 3), dtype=np.float64).reshape(2, h, w + 3)
     pad = (lo, hi)
+    if mode == "circular" and (lo >= w + 3 or hi >= w + 3 or lo + hi < 0):
+        # torch reads outside the input there and returns uninitialised memory: nothing to match
+        return
     try:
         b = TF.pad(torch.tensor(x), pad, mode=mode)
     except Exception as e:
