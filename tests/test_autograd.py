@@ -385,3 +385,27 @@ def test_grad_fn_name_is_callable_like_torch():
     tacc = ty.grad_fn.next_functions[0][0].next_functions[0][0]
     assert acc.name() == tacc.name() and repr(acc).split(" at")[0] == repr(tacc).split(" at")[0]
     assert acc.variable is x
+
+
+def test_leaf_gradients_never_alias_other_memory():
+    a = tl.tensor([1.0, 2.0], requires_grad=True)
+    b = tl.tensor([3.0, 4.0], requires_grad=True)
+    (a + b).sum().backward()                      # one gradient tensor flows to both leaves
+    assert not np.shares_memory(a.grad._a, b.grad._a)
+    x = tl.tensor([1.0, 2.0], requires_grad=True)
+    v = tl.tensor([5.0, 6.0])
+    (x + 0.0).backward(v)                         # the user's gradient passes through unchanged
+    assert not np.shares_memory(x.grad._a, v._a)
+    p = tl.tensor([[1.0, 2.0]], requires_grad=True)
+    q = tl.tensor([1.0, 2.0], requires_grad=True)
+    (p.view(2) * 2 + q).sum().backward()
+    assert not np.shares_memory(p.grad._a, q.grad._a)
+    kept = []
+    r = tl.tensor([1.0, 2.0], requires_grad=True)
+    m = r * 2
+    m.register_hook(lambda g: kept.append(g))
+    (m + 0).sum().backward()
+    assert not np.shares_memory(r.grad._a, kept[0]._a)
+    g = r.grad
+    (r * 2).sum().backward()                      # accumulation is in place, as in torch
+    assert g is r.grad and r.grad.tolist() == [4.0, 4.0]

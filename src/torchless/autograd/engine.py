@@ -9,6 +9,7 @@ from . import grad_mode
 from .function import AccumulateGrad, Function, _RemovableHandle, _accumulator
 
 import weakref
+from sys import getrefcount as _refcount
 
 import numpy as np
 
@@ -235,13 +236,24 @@ Tensor.retains_grad = property(lambda self: bool(self._meta and self._meta.get("
 
 
 def _accumulate(var, g, create_graph):
-    if not create_graph:
-        g = g.detach()
     if var.grad is None:
-        # a fresh buffer, so later in-place accumulation never writes into someone else's tensor
-        var.grad = g if create_graph else _wrap(g._a.copy(), g.dtype)
+        if create_graph:
+            var.grad = g
+            return
+        a = g._a
+        # Take the gradient's memory when nothing else can see it (like torch, which steals a
+        # gradient whose use count is 1): it owns its data, and the only references are g._a,
+        # the local name and getrefcount's argument.  Otherwise copy, so that a later in-place
+        # accumulation never writes into someone else's array.
+        if a.base is None and a.flags.writeable and _refcount(a) <= 3:
+            var.grad = _wrap(a, g.dtype)
+        else:
+            var.grad = _wrap(a.copy(), g.dtype)
+        return
+    if create_graph:
+        var.grad = var.grad + g
     else:
-        var.grad = var.grad + g if create_graph else _inplace_add(var.grad, g)
+        _inplace_add(var.grad, g)
 
 
 def _inplace_add(a, g):
