@@ -305,7 +305,25 @@ class Relu(Pointwise):
 
     @staticmethod
     def backward(ctx, g):
-        return (g * (ctx.out > 0),)
+        return (ThresholdBackward.apply(g, ctx.out),)
+
+
+class ThresholdBackward(Pointwise):
+    """relu's gradient g * (out > 0) as one op (torch's threshold_backward), differentiable in
+    g for double backward; the mask is a constant."""
+    name = "ThresholdBackwardBackward0"
+    kind = None
+    needs_inputs = False
+
+    @staticmethod
+    def forward(ctx, g, out):
+        mask = out > 0
+        ctx.mask = mask
+        return g * mask
+
+    @staticmethod
+    def backward(ctx, gg):
+        return ThresholdBackward.apply(gg, _wrap(ctx.mask)), None
 
 
 class Erf(Pointwise):
