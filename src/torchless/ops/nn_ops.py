@@ -14,7 +14,8 @@ from .._tensor import Tensor, _wrap, wrap_dim
 from ..autograd.function import NOCTX, NONE, Op
 from ..autograd.grad_mode import ENABLED
 from ._pw import F16, F32, check_tensor, not_implemented
-from .linalg import Matmul, _check_addmm, _mm_dtype_error, _mm_shape_error, addmm, matmul, mm
+from .linalg import Matmul, _mm_dtype_error, _mm_shape_error, matmul, mm
+from .matmul_add import _check_addmm, addmm
 
 
 def _prepare(ctx, a, dim, dtype, kernel):
