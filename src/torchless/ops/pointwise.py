@@ -155,7 +155,8 @@ class Mul(Pointwise):
     @staticmethod
     def backward(ctx, g):
         x, y = ctx.inputs
-        return g * y, g * x
+        (fx, _), (fy, _) = ctx.next_functions     # compute only the gradients that flow
+        return (g * y if fx is not None else None), (g * x if fy is not None else None)
 
 
 class Div(Pointwise):
@@ -171,8 +172,8 @@ class Div(Pointwise):
     @staticmethod
     def backward(ctx, g):
         x, y = ctx.inputs
-        gx = g / y
-        return gx, (-g * ((x / y) / y) if isinstance(y, Tensor) else None)
+        gx = g / y if ctx.next_functions[0][0] is not None else None
+        return gx, (-g * ((x / y) / y) if ctx.next_functions[1][0] is not None else None)
 
 
 # ---------------------------------------------------------------- neg / positive / atan2
