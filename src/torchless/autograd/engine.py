@@ -45,7 +45,7 @@ def _make_root_grads(tensors, grad_tensors):
             if t.dtype.category < D.FLOAT:
                 raise RuntimeError(
                     f"grad can be implicitly created only for real scalar outputs but got {t.dtype}")
-            g = _wrap(np.ones_like(t._a))
+            g = _wrap(np.ones(t._a.shape, t._a.dtype), t.dtype)
         elif not isinstance(g, Tensor):
             g = _wrap(np.full(t._a.shape, g, dtype=t.dtype.np))
         elif g._a.shape != t._a.shape:
@@ -113,7 +113,12 @@ def run_backward(tensors, grad_tensors, retain_graph=False, create_graph=False, 
                     _accumulate(node.variable, buf[0], create_graph)
                 continue
             if len(buf) == 1 and buf[0] is not None:
-                out = _call_backward(node, d, buf)
+                if "_prehooks" in d or "_freed" in d or "_hooks" in d or node.is_function:
+                    out = _call_backward(node, d, buf)
+                else:                       # the common case, without the helper's checks
+                    out = type(node).backward(node, buf[0])
+                    if out.__class__ is not tuple:
+                        out = (out,)
             elif all(g is None for g in buf):
                 out = (None,) * len(node.next_functions)
             else:
