@@ -18,7 +18,7 @@ from ..autograd.function import NONE, Op
 from ..autograd.grad_mode import ENABLED
 from ._erf import erf as _erf64
 from ._inplace import apply_inplace
-from ._pw import F16, F32, check_tensor, not_implemented
+from ._pw import F16, F32, Pointwise, check_tensor, not_implemented
 from .ternary import where
 
 __all__: list = []
@@ -44,6 +44,25 @@ def _dt(a):
 def _back(r, a):
     """Round a float32 result of a float16 input back to float16."""
     return r.astype(a.dtype, copy=False)
+
+
+class ThresholdBackward(Pointwise):
+    """relu's gradient g * (out > 0) as one op (torch's threshold_backward), differentiable in
+    g for double backward; the mask is a constant."""
+    name = "ThresholdBackwardBackward0"
+    kind = None
+    needs_inputs = False
+
+    @staticmethod
+    def forward(ctx, g, out):
+        mask = out > 0
+        ctx.mask = mask
+        return g * mask
+
+    @staticmethod
+    def backward(ctx, gg):
+        return ThresholdBackward.apply(gg, _wrap(ctx.mask)), None
+
 
 
 class _Activation(Op):

@@ -15,6 +15,7 @@ from .. import _dtype as D
 from .._tensor import Tensor, _wrap
 from ..autograd.function import FLOAT
 from ._erf import erf as _erf64
+from .activation import ThresholdBackward
 from ._pw import (F16, FAST_FLOAT, TIES_KEEP_SECOND, Pointwise, check_tensor, inplace, keep_first,
                   not_implemented, unary_function, unary_inplace, via_f32, write_out)
 
@@ -306,24 +307,6 @@ class Relu(Pointwise):
     @staticmethod
     def backward(ctx, g):
         return (ThresholdBackward.apply(g, ctx.out),)
-
-
-class ThresholdBackward(Pointwise):
-    """relu's gradient g * (out > 0) as one op (torch's threshold_backward), differentiable in
-    g for double backward; the mask is a constant."""
-    name = "ThresholdBackwardBackward0"
-    kind = None
-    needs_inputs = False
-
-    @staticmethod
-    def forward(ctx, g, out):
-        mask = out > 0
-        ctx.mask = mask
-        return g * mask
-
-    @staticmethod
-    def backward(ctx, gg):
-        return ThresholdBackward.apply(gg, _wrap(ctx.mask)), None
 
 
 class Erf(Pointwise):
