@@ -29,6 +29,28 @@ def sum_to_shape(g, shape):
     return g.reshape(shape) if g._a.shape != shape else g
 
 
+_FAST_SUM = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def _sum_to_shape_nograd(g, shape):
+    """sum_to_shape straight on the array, for a backward that records no graph."""
+    a = g._a
+    if a.dtype not in _FAST_SUM:
+        return sum_to_shape(g, shape)
+    gshape = a.shape
+    lead = len(gshape) - len(shape)
+    dims = tuple(range(lead))
+    for i, s in enumerate(shape):
+        if s == 1 and gshape[lead + i] != 1:
+            dims += (lead + i,)
+    if dims:
+        a = _add_reduce(a, dims)
+    return _wrap(a.reshape(shape), g.dtype)
+
+
+_add_reduce = np.add.reduce
+
+
 def _root_node(t):
     return t.grad_fn if t.grad_fn is not None else _accumulator(t)
 
@@ -134,7 +156,8 @@ def run_backward(tensors, grad_tensors, retain_graph=False, create_graph=False, 
                 if g is not None:
                     shape, dt = m
                     if g._a.shape != shape:
-                        g = sum_to_shape(g, shape)
+                        g = sum_to_shape(g, shape) if create_graph else \
+                            _sum_to_shape_nograd(g, shape)
                     if g.dtype is not dt:
                         g = g.to(dt)
                     b = buffers.get(nxt)

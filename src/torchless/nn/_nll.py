@@ -3,6 +3,8 @@ values and gradients are bit-exact) and cross_entropy (log_softmax + nll_loss, w
 probabilities, weights, ignore_index and label smoothing composed as torch composes them)."""
 from __future__ import annotations
 
+from math import prod as _prod
+
 import numpy as np
 
 from .. import _dtype as D
@@ -152,7 +154,7 @@ class NllLoss(Op):
         nd = len(shape)
         C = shape[1] if nd > 1 else shape[0]
         rows, t, w, red = ctx.rows, ctx.t, ctx.w, ctx.red
-        n = int(np.prod(shape[:1] + shape[2:])) if nd > 1 else 1
+        n = _prod(shape[:1] + shape[2:]) if nd > 1 else 1
         out = np.zeros((n, C), npd)
         if not g.requires_grad:
             # the usual case: write -w * grad straight into the target positions

@@ -9,6 +9,7 @@ translate NumPy's failures into torch's exceptions.
 from __future__ import annotations
 
 import warnings
+from math import prod as _prod
 
 import numpy as np
 
@@ -217,7 +218,7 @@ def fma(a, w, b, out_dtype):
     if out_dtype not in (F32, F16):
         return a + (b * w if not isinstance(w, ndarray) else w * b)
     shape = np.broadcast_shapes(np.shape(a), np.shape(w), np.shape(b))
-    n = int(np.prod(shape))
+    n = _prod(shape)
     if n <= _CHUNK or len(shape) == 0:
         t = np.multiply(w, b, dtype=F64)
         t += a

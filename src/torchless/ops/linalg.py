@@ -149,6 +149,18 @@ class Matmul(Op):
             return (einsum("...kp,...p->k", b, g) if need_a else None,
                     einsum("k,...p->...kp", a, g) if need_b else None)
         # C = A'B' with A' = op(a), B' = op(b):  dA' = G B'^T,  dB' = A'^T G
+        if not ENABLED[0]:
+            # no graph of the backward: the same products, straight on the arrays
+            need_a, need_b = ctx.needs_input_grad
+            fwd = Matmul.forward
+            ga_, a_, b_ = g._a, a._a, b._a
+            if need_a:
+                ga = _wrap(fwd(NOCTX, ga_, b_, tb=not tb) if not ta
+                           else fwd(NOCTX, b_, ga_, ta=tb, tb=True), g.dtype)
+            if need_b:
+                gb = _wrap(fwd(NOCTX, a_, ga_, ta=not ta) if not tb
+                           else fwd(NOCTX, ga_, a_, ta=True, tb=ta), g.dtype)
+            return ga, gb
         if ctx.needs_input_grad[0]:
             ga = (Matmul.apply(g, b, name="MmBackward0", tb=not tb) if not ta
                   else Matmul.apply(b, g, name="MmBackward0", ta=tb, tb=True))

@@ -41,6 +41,9 @@ def _shifted(a, d):
     return a - m
 
 
+_FAST_NP = (np.dtype(np.float32), np.dtype(np.float64))
+
+
 class Softmax(Op):
     name = "SoftmaxBackward0"
     kind = NONE
@@ -58,6 +61,9 @@ class Softmax(Op):
     @staticmethod
     def backward(ctx, g):
         y = ctx.out
+        if not ENABLED[0] and y._a.dtype in _FAST_NP:
+            ya, ga = y._a, g._a
+            return (_wrap(ya * (ga - (ga * ya).sum(ctx.dim, keepdims=True)), g.dtype),)
         return (y * (g - (g * y).sum(ctx.dim, keepdim=True)),)
 
 
@@ -76,7 +82,12 @@ class LogSoftmax(Op):
 
     @staticmethod
     def backward(ctx, g):
-        return (g - ctx.out.exp() * g.sum(ctx.dim, keepdim=True),)
+        y = ctx.out
+        if not ENABLED[0] and y._a.dtype in _FAST_NP:
+            # no graph of the backward: the same formula straight on the arrays
+            ga = g._a
+            return (_wrap(ga - np.exp(y._a) * ga.sum(ctx.dim, keepdims=True), g.dtype),)
+        return (g - y.exp() * g.sum(ctx.dim, keepdim=True),)
 
 
 _MISSING = object()

@@ -14,6 +14,7 @@ import numpy as np
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap
 from ..autograd.function import FLOAT
+from ..autograd.grad_mode import ENABLED
 from ._erf import erf as _erf64
 from .activation import ThresholdBackward
 from ._pw import (F16, FAST_FLOAT, TIES_KEEP_SECOND, Pointwise, check_tensor, inplace, keep_first,
@@ -306,6 +307,9 @@ class Relu(Pointwise):
 
     @staticmethod
     def backward(ctx, g):
+        if not ENABLED[0]:
+            # no graph of the backward: g * (out > 0) straight on the arrays
+            return (_wrap(g._a * (ctx.out._a > 0), g.dtype),)
         return (ThresholdBackward.apply(g, ctx.out),)
 
 
