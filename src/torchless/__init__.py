@@ -76,3 +76,31 @@ int = int32
 short = int16
 cfloat = complex64
 cdouble = complex128
+
+
+# torch.cuda, torch.backends and torch.accelerator (and the runtime settings, which live with
+# the backend flags) load on first use: a script that never asks does not pay for them.
+_LAZY_MODULES = ("cuda", "backends", "accelerator")
+_RUNTIME = ("set_float32_matmul_precision", "get_float32_matmul_precision",
+            "use_deterministic_algorithms", "are_deterministic_algorithms_enabled",
+            "is_deterministic_algorithms_warn_only_enabled", "set_deterministic_debug_mode",
+            "get_deterministic_debug_mode", "get_num_threads", "set_num_threads",
+            "get_num_interop_threads", "set_num_interop_threads")
+
+
+def __getattr__(name):
+    import importlib
+    if name in _LAZY_MODULES:
+        return importlib.import_module("." + name, __name__)
+    if name in _RUNTIME:
+        value = getattr(importlib.import_module(".backends._state", __name__), name)
+    elif name == "OutOfMemoryError":
+        value = importlib.import_module(".cuda", __name__).OutOfMemoryError
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY_MODULES) | set(_RUNTIME) | {"OutOfMemoryError"})

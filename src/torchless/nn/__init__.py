@@ -1,5 +1,5 @@
 """torch.nn: Module, Parameter, the layers, and the functional, init and utils submodules."""
-from . import functional, init
+from . import functional, init, utils
 from .modules import (ELU, GELU, BatchNorm1d, BatchNorm2d, BCELoss, BCEWithLogitsLoss, Bilinear,
                       CrossEntropyLoss, Dropout, Embedding, Flatten, Hardtanh, Identity, L1Loss,
                       LayerNorm, LeakyReLU, Linear, LogSoftmax, Module, ModuleDict, ModuleList,
@@ -12,4 +12,4 @@ __all__ = ["Module", "Parameter", "Buffer", "Sequential", "ModuleList", "ModuleD
            "Unflatten", "Embedding", "Dropout", "ReLU", "LeakyReLU", "ELU", "GELU", "SiLU",
            "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "Softmin", "Softplus", "Hardtanh", "ReLU6",
            "LayerNorm", "BatchNorm1d", "BatchNorm2d", "MSELoss", "L1Loss", "SmoothL1Loss", "NLLLoss",
-           "CrossEntropyLoss", "BCELoss", "BCEWithLogitsLoss", "functional", "init"]
+           "CrossEntropyLoss", "BCELoss", "BCEWithLogitsLoss", "functional", "init", "utils"]
