@@ -2,9 +2,9 @@
 import torch
 from torch import nn
 torch.manual_seed(0)
-device = "cpu"
+device = torch.accelerator.current_accelerator().type if torch.accelerator.is_available() else "cpu"
 print(f"Using {device} device")
-device2 = "cpu"
+device2 = "cuda" if torch.cuda.is_available() else "mps" if torch.backends.mps.is_available() else "cpu"
 print(device2)
 class NeuralNetwork(nn.Module):
     def __init__(self):
@@ -72,4 +72,4 @@ inp.grad.zero_()
 out.backward(torch.ones_like(out), retain_graph=True)
 print(f"\nCall after zeroing gradients\n{inp.grad}")
 print(model.state_dict().keys())
-print(torch.__version__[:3])
+print(torch.cuda.is_available(), torch.cuda.device_count(), torch.backends.cudnn.enabled)
