@@ -894,3 +894,25 @@ def test_erf_accuracy():
     assert np.all(np.abs(got[fin] - ref[fin]) <= 4 * np.spacing(np.abs(ref[fin])) + 1e-300)
     assert np.isnan(got[-2]) and got[-4] == 1 and got[-3] == -1
     assert compare(lambda L, t: L.erf(t), [x.astype(np.float32)], exact=False) is None
+
+
+@pytest.mark.parametrize("op", ["add", "sub", "mul", "div", "rsub", "pow", "atan2", "maximum"])
+@pytest.mark.parametrize("sdt", ["float32", "float64"])
+@pytest.mark.parametrize("side", ["right", "left", "inplace"])
+def test_float16_with_wider_0dim_tensor(op, sdt, side):
+    """A float16 tensor with a 0-dim float32/float64 tensor holding a value float16 can't
+    represent: torch applies the scalar in float32 for add/sub/mul/div, rounding once."""
+    h = np.random.default_rng(0).standard_normal(500).astype(np.float16)
+    res = []
+    for L in (torch, tl):
+        a, s = L.tensor(h), L.tensor(0.1, dtype=getattr(L, sdt))
+        f = getattr(L, op)
+        if side == "inplace":
+            if op in ("rsub", "maximum"):
+                pytest.skip("no in-place form")
+            r = getattr(a.clone(), op + "_")(s)
+        else:
+            r = f(a, s) if side == "right" else f(s, a)
+        res.append(r.numpy())
+    assert res[0].dtype == res[1].dtype
+    np.testing.assert_array_equal(res[1], res[0])

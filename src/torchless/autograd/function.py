@@ -26,6 +26,7 @@ FLOAT = "float"    # as SAME, but a bool/int result type becomes the default flo
 NONE = None        # no promotion: forward receives each tensor's array as it is
 
 _PROMOTE = D.PROMOTE
+_F16 = np.dtype(np.float16)
 
 
 _NO_EDGE = (None, 0)
@@ -203,7 +204,7 @@ class Op(Node):
         if kind is None:
             arrays = [x._a if isinstance(x, Tensor) else x for x in inputs]
         else:
-            arrays = promote(inputs, kind)
+            arrays = promote(inputs, kind, cls)
         need = False
         if ENABLED[0]:
             for x in inputs:
@@ -284,8 +285,10 @@ def _modified_error(t, now, expected, node, output=False):
         "torch.autograd.set_detect_anomaly(True, check_nan=False).")
 
 
-def promote(inputs, kind):
-    """Arrays of ``inputs`` cast to the op's compute dtype (see the kinds above)."""
+def promote(inputs, kind, op=None):
+    """Arrays of ``inputs`` cast to the op's compute dtype (see the kinds above).  An op with
+    ``f16_opmath`` set (add, sub, mul, div) takes a wider 0-dim float operand of a float16
+    result as a Python scalar, which it applies in float32 as torch's opmath does."""
     if len(inputs) == 2:
         # fast paths: two tensors of one dtype, or a float tensor and a Python float
         x, y = inputs
@@ -315,6 +318,10 @@ def promote(inputs, kind):
             x = x.item()      # NumPy scalars join as Python scalars do (NumPy would keep them strong)
         if isinstance(x, Tensor):
             a = x._a
+            if a.dtype != npd and npd == _F16 and a.ndim == 0 and a.dtype.kind == "f" and \
+                    getattr(op, "f16_opmath", False):
+                out.append(float(a))        # not rounded to float16 first
+                continue
             out.append(a if a.dtype == npd else a.astype(npd))
         elif rd.category >= D.FLOAT and type(x) is not bool:
             out.append(x)     # NumPy keeps Python floats/ints weak: the array's dtype wins

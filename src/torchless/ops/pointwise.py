@@ -69,6 +69,7 @@ def _axpy(a, alpha, b):
 
 class Add(Pointwise):
     name = "AddBackward0"
+    f16_opmath = True
 
     @staticmethod
     def forward(ctx, a, b, alpha=1):
@@ -95,6 +96,7 @@ def _check_sub(a, b):
 
 class Sub(Pointwise):
     name = "SubBackward0"
+    f16_opmath = True
 
     @staticmethod
     def check_operands(a, b, *rest):
@@ -144,6 +146,7 @@ class RsubScalar(Rsub):
 # ---------------------------------------------------------------- mul / div
 class Mul(Pointwise):
     name = "MulBackward0"
+    f16_opmath = True
 
     @staticmethod
     def forward(ctx, a, b):
@@ -161,6 +164,7 @@ class Mul(Pointwise):
 
 class Div(Pointwise):
     name = "DivBackward0"
+    f16_opmath = True
     kind = FLOAT
 
     @staticmethod

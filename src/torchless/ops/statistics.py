@@ -207,6 +207,10 @@ class NuclearNorm(Op):
         return (unsqueeze_back(ctx, g) * constant(ctx.w),)
 
 
+def _inf_name(p):
+    return "inf" if p > 0 else "-inf"
+
+
 def _norm_dtype(input, dtype):
     d = input.dtype
     if d.category < D.FLOAT:
@@ -244,13 +248,13 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None) -> Tenso
     dims = reduce_dims(dim, a.ndim)
     if np.isinf(p):
         if a.size == 0 and dims is None:
-            raise RuntimeError("linalg.vector_norm cannot compute the inf norm on an empty tensor "
-                               "because the operation does not have an identity")
+            raise RuntimeError(f"linalg.vector_norm cannot compute the {_inf_name(p)} norm on an "
+                               "empty tensor because the operation does not have an identity")
         for d in dims or ():
             if a.shape[d] == 0:
                 # (torch's message lacks the space after the dim)
-                raise RuntimeError("linalg.vector_norm cannot compute the inf norm on the "
-                                   f"dimension {d}because this dimension is empty and the "
+                raise RuntimeError(f"linalg.vector_norm cannot compute the {_inf_name(p)} norm on "
+                                   f"the dimension {d}because this dimension is empty and the "
                                    "operation does not have an identity")
     p = int(p) if p.is_integer() else p
     if out is None and not (input.requires_grad and ENABLED[0]):
