@@ -23,12 +23,13 @@ from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inferen
                                  is_grad_enabled, is_inference_mode_enabled)
 from .ops import (pointwise, division, power, unary, comparison, bitwise, ternary, reduction,
                   extrema, statistics, scan, sorting, shape, transpose, indexing, join, reorder,
-                  gather, linalg, matmul_add, conversion, nn_ops, activation, normalization, padding)
+                  gather, linalg, matmul_add, conversion, nn_ops, activation, normalization, padding,
+                  special, structure)
 
 # Each ops module lists its public functions in __all__; they form the torch namespace.
 for _m in (pointwise, division, power, unary, comparison, bitwise, ternary, reduction, extrema,
            statistics, scan, sorting, shape, transpose, indexing, join, reorder, gather, linalg,
-           matmul_add, conversion, nn_ops, activation, normalization, padding):
+           matmul_add, conversion, nn_ops, activation, normalization, padding, special, structure):
     for _n in _m.__all__:
         globals()[_n] = getattr(_m, _n)
 del _m, _n
