@@ -68,7 +68,11 @@ def check_device(dev):
 class Tensor:
     """A multi-dimensional array with torch's semantics, backed by a NumPy array."""
 
-    __slots__ = ("_a", "dtype", "requires_grad", "grad", "grad_fn", "_meta", "__weakref__")
+    # _vbase: for a view, its base (a Tensor), or (base, how it was made) when made in no_grad
+    # or inference mode or by a function returning several views; None otherwise (see
+    # ops/_strides.py: the in-place rules for views)
+    __slots__ = ("_a", "dtype", "requires_grad", "grad", "grad_fn", "_meta", "_vbase",
+                 "__weakref__")
 
     # Legacy constructor torch.Tensor(...) is installed by torchless._creation.
     # The data: ``_a`` is a NumPy ndarray viewing the storage (never a NumPy scalar).
@@ -180,6 +184,23 @@ class Tensor:
     @property
     def is_leaf(self) -> bool:
         return self.grad_fn is None
+
+    @property
+    def _base(self):
+        """The tensor this one is a view of (None when it is not a view): the end of the
+        chain of views (see ops/_strides.py)."""
+        b = view_base(self)
+        while b is not None:
+            if b.__class__ is tuple:
+                b = b[0]
+            up = view_base(b)
+            if up is None:
+                return b
+            b = up
+        return None
+
+    def _is_view(self) -> bool:
+        return view_base(self) is not None
 
     @property
     def data(self):
@@ -316,7 +337,16 @@ def _wrap(a, dt=None):
     t.grad = None
     t.grad_fn = None
     t._meta = None
+    t._vbase = None
     return t
+
+
+def view_base(t):
+    """t._vbase, also for a tensor built without _wrap (left unset there)."""
+    try:
+        return t._vbase
+    except AttributeError:
+        return None
 
 
 def _root(a):

@@ -17,10 +17,11 @@ from ..autograd.function import NONE, Op
 from ..autograd.grad_mode import ENABLED
 from ._index import (Parsed, advanced_get, advanced_shape, basic_view, check_expand,
                      convert_scalar, parse, prepare_advanced, strip_ones, typename)
-from ._inplace import bump_version, commit
+from . import _inplace
+from ._inplace import OVERLAP_ERROR, bump_version, commit
 from .shape import unsqueeze_array
-from ._strides import (canonical, elem_strides, empty_strided, fmt, regenerate_views, replay,
-                       replay_array, step_name, view_apply)
+from ._strides import (canonical, check_view_inplace, elem_strides, empty_strided, fmt, replay,
+                       replay_array, resolve_base, view_apply, view_entry, wrap_view)
 
 ndarray = np.ndarray
 _FULL = slice(None)
@@ -172,7 +173,7 @@ def getitem(self, idx):
         c = idx.__class__
         if c is int:
             try:
-                return _wrap(a[idx, ...], self.dtype)
+                return wrap_view(a[idx, ...], self.dtype, self)
             except IndexError:
                 pass
         elif c is slice:
@@ -182,21 +183,21 @@ def getitem(self, idx):
                 except (IndexError, TypeError):
                     r = None
                 if r is not None and r.size:
-                    return _wrap(r, self.dtype)
+                    return wrap_view(r, self.dtype, self)
         elif c is tuple:
             r = _basic_tuple(a, idx)
             if r is not None:
-                return _wrap(r, self.dtype)
+                return wrap_view(r, self.dtype, self)
         elif c is Tensor:
             r = _tensor_index(a, idx)
             if r is not None:
-                return _wrap(r, self.dtype)
+                return _wrap(r, self.dtype)         # a copy
         elif c is list:
             r = _list_index(a, idx)
             if r is not None:
-                return _wrap(r, self.dtype)
+                return _wrap(r, self.dtype)         # a copy
         elif idx is None:
-            return _wrap(unsqueeze_array(a, 0), self.dtype)
+            return wrap_view(unsqueeze_array(a, 0), self.dtype, self)
     p = parse(a, idx)
     if self.requires_grad and ENABLED[0]:
         v = view_apply(BasicIndex, self, p=p) if (p.key or not p.adv) else self
@@ -207,8 +208,8 @@ def getitem(self, idx):
     v = basic_view(a, p)
     if p.adv:
         key, arrays, bshape = prepare_advanced(v, p.adv)
-        v = advanced_get(v, key, arrays, bshape)
-    return _wrap(v, self.dtype)
+        return _wrap(advanced_get(v, key, arrays, bshape), self.dtype)
+    return wrap_view(v, self.dtype, self)
 
 
 def _basic_tuple(a, idx):
@@ -269,9 +270,6 @@ def _tensor_index(a, t):
 
 
 # ------------------------------------------------------------------ __setitem__
-_OVERLAP = ("unsupported operation: more than one element of the written-to tensor refers to a "
-            "single "
-            "memory location. Please clone() the tensor before performing the operation.")
 _PARTIAL = ("unsupported operation: some elements of the input tensor and the written-to tensor "
             "refer to "
             "a single memory location. Please clone() the tensor before performing the operation.")
@@ -328,7 +326,10 @@ def _setitem(self, idx, value):
     a = self._a
     p = parse(a, idx, setting=True)
     tracking = ENABLED[0] and (self.requires_grad or (vt is not None and vt.requires_grad))
-    if ENABLED[0] and self.requires_grad and self.grad_fn is None:
+    vb = resolve_base(self) if tracking else None
+    if vb is not None:
+        check_view_inplace(self, vb, p.name if p.view else None)
+    elif tracking and self.requires_grad and self.grad_fn is None:
         raise RuntimeError(("a view of a leaf Variable" if p.view else "a leaf Variable")
                            + " that requires grad is being used in an in-place operation.")
     if not p.view and not p.adv:
@@ -355,7 +356,7 @@ def _setitem(self, idx, value):
         vshape = stripped
     else:
         if v.size > 1 and any(s == 0 and n > 1 for s, n in zip(v.strides, v.shape)):
-            raise RuntimeError(_OVERLAP)
+            raise RuntimeError(OVERLAP_ERROR)
         if vt is not None:
             vshape = strip_ones(vshape)
             check_expand(vshape, v.shape, vt.dtype)
@@ -364,9 +365,9 @@ def _setitem(self, idx, value):
                     raise RuntimeError(_PARTIAL)
                 varr = varr.copy()
     if tracking:
-        view_of = self._meta.get("view_of") if self._meta else None
+        view_of = view_entry(self, vb) if vb is not None else None
         if view_of is not None:
-            _set_through_view(self, view_of, vt if vt is not None else varr, p, adv, vshape)
+            _set_through_view(view_of, vt if vt is not None else varr, p, adv, vshape)
             return
         if not p.view and not p.adv:
             # torch fills with a number or a 0-d tensor, copies anything else (and into a 0-d self)
@@ -377,7 +378,6 @@ def _setitem(self, idx, value):
         r = SetItem.apply(self, vt if vt is not None else varr, p=p, adv=adv, vshape=vshape,
                           name=name)
         commit(self, r)
-        regenerate_views(self)
         return
     if not a.flags.writeable:
         raise RuntimeError("cannot write into this tensor: its NumPy memory is read-only")
@@ -385,30 +385,21 @@ def _setitem(self, idx, value):
     bump_version(self)
 
 
-def _set_through_view(self, view_of, value, p, adv, vshape):
-    """self is a view recorded in the graph: the write becomes a CopySlices on its base, and
-    self is re-derived from the new base (torch's rule for in-place ops on views)."""
+def _set_through_view(view_of, value, p, adv, vshape):
+    """A write through a view, recorded in the graph: it becomes a CopySlices on the view's
+    base, and the base's views (this one too) are re-derived from the new base (torch's rule
+    for in-place ops on views; commit does the re-deriving)."""
     base, chain = view_of
-    if base.requires_grad and base.grad_fn is None:
-        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an "
-                           "in-place "
-                           "operation.")
-    multi = [s for s in chain if s[2] is not None]
-    if multi:
-        if p.view:
-            k, name = 0, p.name.split("Backward")[0]
-        else:
-            k, name = chain[-1][2] or 0, step_name(chain[-1])
-        raise RuntimeError(
-            f"Output {k} of {name} is a view and is being modified inplace. This view is the "
-            f"output of "
-            "a function that returns multiple views. Such functions do not allow the output views "
-            "to be "
-            "modified inplace. You should replace the inplace operation by an out-of-place one.")
     r = SetItem.apply(base, value, p=p, adv=adv, vshape=vshape, name="CopySlices", chain=chain,
                       layout=elem_strides(base._a))
     commit(base, r)
-    regenerate_views(base)
+
+
+def _write_through_view(self, view_of, r):
+    """commit's route for a view: r (a result with history) becomes the view's new value."""
+    whole = _simple((), "AliasBackward0")
+    whole.view = False
+    _set_through_view(view_of, r, whole, None, r._a.shape)
 
 
 def _same_memory(x, y):
@@ -436,7 +427,7 @@ def select(input, dim, index):
     key = (_FULL,) * d + (index, Ellipsis)
     if input.requires_grad and ENABLED[0]:
         return view_apply(BasicIndex, input, p=_simple(key, "SelectBackward0"))
-    return _wrap(a[key], input.dtype)
+    return wrap_view(a[key], input.dtype, input)
 
 
 def narrow(input, dim, start, length):
@@ -477,7 +468,7 @@ def slice_dim(input, d, start, stop):
     if input.requires_grad and ENABLED[0]:
         return view_apply(BasicIndex, input, p=p)
     a = input._a
-    return _wrap(basic_view(a, p) if stop <= start else a[key], input.dtype)
+    return wrap_view(basic_view(a, p) if stop <= start else a[key], input.dtype, input)
 
 
 def _simple(key, name):
@@ -497,9 +488,7 @@ def index_put_(self, indices, values, accumulate=False):
         return self
     a = self._a
     p = parse(a, tuple(indices), setting=True)
-    if ENABLED[0] and self.requires_grad and self.grad_fn is None:
-        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
-                           "operation.")
+    _inplace.check_inplace_allowed(self)
     if values.dtype is not self.dtype:
         raise RuntimeError(
             "Index put requires the source and destination dtypes match, got "
@@ -556,6 +545,7 @@ class _Copy(Op):
         return (g,)
 
 
+_inplace.write_through_view = _write_through_view
 Tensor.__getitem__ = getitem
 Tensor.__setitem__ = setitem
 Tensor.select = select

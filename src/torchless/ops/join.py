@@ -8,7 +8,7 @@ from .. import _dtype as D
 from .._tensor import Tensor, _wrap, wrap_dim
 from ..autograd.function import NOCTX as _NOCTX, NONE, Op
 from ..autograd.grad_mode import ENABLED
-from ._strides import canonical, fmt, int_list, track_view
+from ._strides import canonical, fmt, int_list, multi_views, track_view
 from .indexing import Parsed, basic_view, select, slice_dim
 from .shape import reshape, unsqueeze
 
@@ -302,10 +302,10 @@ def _split(t, dim, bounds, name):
         return tuple(track_view(x, t, Split, params, i) for i, x in enumerate(r))
     dt = t.dtype
     pre = (_FULL,) * dim
-    out = []
+    pieces = []
     for s, e in bounds:
-        out.append(_wrap(a[pre + (slice(s, e),)] if e > s else _piece(a, dim, s, e), dt))
-    return tuple(out)
+        pieces.append(a[pre + (slice(s, e),)] if e > s else _piece(a, dim, s, e))
+    return tuple(multi_views(pieces, dt, t))
 
 
 def split(tensor, split_size_or_sections, dim=0):
@@ -371,7 +371,7 @@ def unbind(input, dim=0):
                      for i, x in enumerate(r))
     pre = (_FULL,) * d
     dt = input.dtype
-    return tuple(_wrap(a[pre + (i, Ellipsis)], dt) for i in range(a.shape[d]))
+    return tuple(multi_views([a[pre + (i, Ellipsis)] for i in range(a.shape[d])], dt, input))
 
 
 def tensor_split(input, indices_or_sections, dim=0):
@@ -414,7 +414,7 @@ def _iter(self):
     if self.requires_grad and ENABLED[0]:
         return iter(unbind(self, 0))
     dt = self.dtype
-    return iter([_wrap(a[i, ...], dt) for i in range(a.shape[0])])
+    return iter(multi_views([a[i, ...] for i in range(a.shape[0])], dt, self))
 
 
 def _split_method(self, split_size, dim=0):

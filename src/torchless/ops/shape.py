@@ -16,8 +16,8 @@ from ..autograd.function import NONE, Op
 from ..autograd.grad_mode import ENABLED
 from ._inplace import bump_version
 from ._strides import (_CANON, VIEW_ERROR, canonical, contiguous_strides, elem_strides, fmt,
-                       infer_size, int_list, is_contiguous_array, make_view, strided, view_apply,
-                       view_strides)
+                       infer_size, int_list, is_contiguous_array, make_view, strided,
+                       view_apply, view_strides, wrap_view)
 
 ndarray = np.ndarray
 
@@ -144,6 +144,7 @@ def view(self, *shape):
                 t.grad = None
                 t.grad_fn = None
                 t._meta = None
+                t._vbase = self             # the view's origin (see _strides.py)
                 return t
     if len(shape) == 1:
         s0 = shape[0]
@@ -168,7 +169,7 @@ def _view(self, shape, name):
         raise RuntimeError(VIEW_ERROR)
     if _tracked(self):
         return view_apply(View, self, shape=shape, name=name)
-    return _wrap(make_view(a, shape, st), self.dtype)
+    return wrap_view(make_view(a, shape, st), self.dtype, self)
 
 
 def _view_dtype(self, dt):
@@ -200,7 +201,7 @@ def _view_dtype(self, dt):
                                        f"{pair}, but got {s}")
         if a.shape[-1] == 1 and a.strides[-1] != a.itemsize:
             a = strided(a, a.shape, st[:-1] + (1,))
-    return _wrap(a.view(dt.np), dt)
+    return wrap_view(a.view(dt.np), dt, self)
 
 
 def view_as(self, other):
@@ -227,6 +228,7 @@ def reshape(self, *shape):
                 t.grad = None
                 t.grad_fn = None
                 t._meta = None
+                t._vbase = self             # the view's origin (see _strides.py)
                 return t
     if len(shape) == 1 and shape[0].__class__ is not int:
         shape = shape[0]
@@ -246,7 +248,7 @@ def _reshape(self, shape):
         if _tracked(self):
             return view_apply(View, self, shape=shape,
                               name=None if contig else "ReshapeAliasBackward0")
-        return _wrap(make_view(a, shape, st), self.dtype)
+        return wrap_view(make_view(a, shape, st), self.dtype, self)
     if _tracked(self):
         return UnsafeView.apply(self, shape=shape)
     return _wrap(np.ascontiguousarray(a).reshape(shape), self.dtype)
@@ -305,7 +307,7 @@ def squeeze(input, dim=None):
     """Remove dims of size 1 (all, one, or a tuple of them)."""
     a = input._a
     if dim is None and not input.requires_grad:
-        return _wrap(a.squeeze() if 1 in a.shape else a.view(), input.dtype)
+        return wrap_view(a.squeeze() if 1 in a.shape else a.view(), input.dtype, input)
     shape = a.shape
     if dim is None:
         axes = tuple(i for i, s in enumerate(shape) if s == 1)
@@ -325,7 +327,7 @@ def squeeze(input, dim=None):
         name = "SqueezeBackward1"
     if input.requires_grad and ENABLED[0]:
         return view_apply(Squeeze, input, axes=axes, name=name)
-    return _wrap(a.squeeze(axes) if axes else a.view(), input.dtype)
+    return wrap_view(a.squeeze(axes) if axes else a.view(), input.dtype, input)
 
 
 def unsqueeze_array(a, d):
@@ -345,11 +347,12 @@ def unsqueeze(input, dim):
     if not input.requires_grad and dim.__class__ is int:
         n = a.ndim
         if -n - 1 <= dim <= n:
-            return _wrap(unsqueeze_array(a, dim + n + 1 if dim < 0 else dim), input.dtype)
+            return wrap_view(unsqueeze_array(a, dim + n + 1 if dim < 0 else dim), input.dtype,
+                             input)
     d = wrap_dim(dim, a.ndim + 1)
     if input.requires_grad and ENABLED[0]:
         return view_apply(Unsqueeze, input, dim=d)
-    return _wrap(unsqueeze_array(a, d), input.dtype)
+    return wrap_view(unsqueeze_array(a, d), input.dtype, input)
 
 
 # ------------------------------------------------------------------ expand
@@ -360,7 +363,7 @@ def expand(self, *sizes):
         one = len(sizes) == 1 and sizes[0].__class__ is not int
         r = _expand_short(a, sizes[0] if one else sizes)
         if r is not None:
-            return _wrap(r, self.dtype)
+            return wrap_view(r, self.dtype, self)
     sizes = int_list(sizes, "expand")
     shape = a.shape
     n, k = len(sizes), a.ndim
@@ -398,8 +401,8 @@ def expand(self, *sizes):
     if self.requires_grad and ENABLED[0]:
         return view_apply(Expand, self, shape=out_shape)
     if out_shape == shape:
-        return _wrap(a.view(), self.dtype)
-    return _wrap(strided(a, out_shape, out_st), self.dtype)
+        return wrap_view(a.view(), self.dtype, self)
+    return wrap_view(strided(a, out_shape, out_st), self.dtype, self)
 
 
 def _expand_short(a, sizes):

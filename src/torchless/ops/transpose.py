@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import warnings
 
-from .._tensor import Tensor, _wrap, wrap_dim
+from .._tensor import Tensor, wrap_dim
 from ..autograd.function import NONE, Op
 from ..autograd.grad_mode import ENABLED
-from ._strides import fmt, int_list, view_apply
+from ._strides import fmt, int_list, view_apply, wrap_view
 
 
 class Transpose(Op):
@@ -53,7 +53,7 @@ def transpose(input, dim0, dim1):
     d1 = wrap_dim(dim1, n)
     if input.requires_grad and ENABLED[0]:
         return view_apply(Transpose, input, d0=d0, d1=d1)
-    return _wrap(a.swapaxes(d0, d1) if n else a.view(), input.dtype)
+    return wrap_view(a.swapaxes(d0, d1) if n else a.view(), input.dtype, input)
 
 
 def t(input):
@@ -64,7 +64,7 @@ def t(input):
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {n}D")
     if input.requires_grad and ENABLED[0]:
         return view_apply(Transpose, input, d0=0, d1=n - 1 if n else 0, name="TBackward0")
-    return _wrap(a.T if n == 2 else a.view(), input.dtype)
+    return wrap_view(a.T if n == 2 else a.view(), input.dtype, input)
 
 
 def permute(input, *dims):
@@ -76,7 +76,7 @@ def permute(input, *dims):
         if len(d) == n:
             try:
                 # NumPy checks range and repeats; its messages are replaced by torch's below
-                return _wrap(a.transpose(d), input.dtype)
+                return wrap_view(a.transpose(d), input.dtype, input)
             except (TypeError, ValueError, IndexError):
                 pass
     dims = int_list(dims, "permute", "dims")
@@ -91,7 +91,7 @@ def permute(input, *dims):
         raise RuntimeError("permute(): duplicate dims are not allowed.")
     if input.requires_grad and ENABLED[0]:
         return view_apply(Permute, input, perm=perm)
-    return _wrap(a.transpose(perm), input.dtype)
+    return wrap_view(a.transpose(perm), input.dtype, input)
 
 
 def _T(self):
