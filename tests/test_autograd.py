@@ -409,3 +409,26 @@ def test_leaf_gradients_never_alias_other_memory():
     g = r.grad
     (r * 2).sum().backward()                      # accumulation is in place, as in torch
     assert g is r.grad and r.grad.tolist() == [4.0, 4.0]
+
+
+_MODIFIED_CASES = {
+    # scenario: fn(lib) -> the tensor to call .sum().backward() on
+    "inplace_on_saved_input": lambda L: (lambda a: (lambda y: (lambda z: (y.mul_(2), z)[1])(y * y))(
+        (a * 2).exp()))(L.ones(3, requires_grad=True)),
+    "saved_output_sigmoid": lambda L: (lambda z: (z.add_(1), z)[1])(
+        (L.ones(3, requires_grad=True) * 2).sigmoid()),
+    "saved_output_exp_inplace": lambda L: (lambda z: (z.mul_(2), z * z)[1])(
+        (L.ones(3, requires_grad=True) * 2).exp_()),
+    "view_of_mm": lambda L: (lambda d: (lambda f: (d.add_(1), f)[1])(d.t() * d.t()))(
+        L.ones(2, 3, requires_grad=True).mm(L.ones(3, 2))),
+}
+
+
+@pytest.mark.parametrize("case", list(_MODIFIED_CASES))
+def test_modified_by_inplace_message_names_the_op(case):
+    msgs = []
+    for L in (torch, tl):
+        with pytest.raises(RuntimeError) as ei:
+            _MODIFIED_CASES[case](L).sum().backward()
+        msgs.append(str(ei.value))
+    assert msgs[1] == msgs[0]

@@ -273,10 +273,17 @@ class Op(Node):
             self.saved_tensors
 
 
+def _op_name(node):
+    name = node.name_()
+    cut = name.rfind("Backward")
+    return name[:cut] if cut > 0 and name[cut + 8:].isdigit() else name
+
+
 def _modified_error(t, now, expected, node, output=False):
     shape = ", ".join(str(s) for s in t._a.shape)
-    where = f"output 0 of {node.name_()}" if output else (
-        f"output 0 of {t.grad_fn.name_()}" if t.grad_fn is not None else "a leaf tensor")
+    # torch names the node by its op, without the "Backward0" suffix ("output 0 of Mul")
+    where = f"output 0 of {_op_name(node)}" if output else (
+        f"output 0 of {_op_name(t.grad_fn)}" if t.grad_fn is not None else "a leaf tensor")
     return RuntimeError(
         "one of the variables needed for gradient computation has been modified by an inplace "
         f"operation: [{t.dtype.legacy} [{shape}]], which is {where}, is at version {now}; "
