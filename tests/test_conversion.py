@@ -414,3 +414,40 @@ def test_fill_and_zero_like_torch():
     with pytest.raises(RuntimeError) as e2:
         tl.ones(1, requires_grad=True).zero_()
     assert str(e1.value) == str(e2.value)
+
+
+_ON_EXPANDED = {
+    "add_": lambda L, x: x.add_(1), "sub_t": lambda L, x: x.sub_(L.ones(3)),
+    "mul_": lambda L, x: x.mul_(2.0), "exp_": lambda L, x: x.exp_(),
+    "fill_": lambda L, x: x.fill_(1), "fill_t": lambda L, x: x.fill_(L.tensor(4.0)),
+    "zero_": lambda L, x: x.zero_(), "copy_": lambda L, x: x.copy_(L.ones(3)),
+    "setitem": lambda L, x: x.__setitem__(0, 1.0), "clamp_": lambda L, x: x.clamp_(0, 1),
+    "uniform_": lambda L, x: x.uniform_(), "add_alpha": lambda L, x: x.add_(1, alpha=2),
+}
+
+
+@pytest.mark.parametrize("case", list(_ON_EXPANDED))
+def test_inplace_on_expanded_tensor(case):
+    """torch refuses most in-place writes into an expanded tensor (its elements share memory)
+    but fills and index assignments go through."""
+    out = []
+    for L in (torch, tl):
+        x = L.zeros(1).expand(3)
+        try:
+            _ON_EXPANDED[case](L, x)
+            out.append(("ok", x.tolist()))
+        except RuntimeError as e:
+            out.append(("error", str(e)))
+    assert out[1] == out[0]
+
+
+def test_fill_with_a_tensor_that_requires_grad():
+    res = []
+    for L in (torch, tl):
+        a = L.ones(3, requires_grad=True)
+        v = L.tensor(2.0, requires_grad=True)
+        y = (a * 1).fill_(v)
+        y.backward(L.tensor([1.0, 2.0, 3.0]))
+        res.append((type(y.grad_fn).__name__ if L is torch else y.grad_fn.name(), v.grad.item(),
+                    a.grad.tolist(), (a * 1).fill_(L.tensor(5.0)).grad_fn.name()))
+    assert res[1] == res[0]

@@ -281,6 +281,9 @@ def inplace_method(op, ufunc, fast, fast_float=FAST_FLOAT, fast_int=FAST_NUM, na
         d = self.dtype
         if alpha.__class__ is not int or alpha != 1:
             return inplace(op, self, other, alpha=alpha)
+        if 0 in self._a.strides:
+            # an expanded self: apply_inplace raises torch's overlap error
+            return inplace(op, self, other)
         # (with grad mode off — an optimizer's step — tensors requiring grad qualify too)
         if c is Tensor:
             if (other.dtype is d and d in fast and other._a.shape == self._a.shape
@@ -326,7 +329,8 @@ def unary_function(op, kernel, name, fast=FAST_FLOAT, doc=None):
 def unary_inplace(op, kernel, fast=FAST_FLOAT):
     """Tensor.<name>_(): in place, with torch's cast rule (an int tensor can't hold exp)."""
     def method(self):
-        if self.dtype in fast and not (self.requires_grad and ENABLED[0]):
+        if self.dtype in fast and not (self.requires_grad and ENABLED[0]) and \
+                0 not in self._a.strides:
             self._a[...] = kernel(self._a)
             _bump_storage(self._a)
             return self

@@ -17,7 +17,8 @@ from .._size import infer_size
 from .._tensor import Tensor, _wrap, check_device, device
 from ..autograd.function import NONE, Op
 from ..autograd.grad_mode import ENABLED
-from ._inplace import apply_inplace, bump_version, check_inplace_allowed, commit
+from ._inplace import (apply_inplace, bump_version, check_inplace_allowed, check_no_overlap,
+                       commit)
 
 _ndarray = np.ndarray
 _DTYPE = D.dtype
@@ -396,6 +397,8 @@ def copy_(self, src, non_blocking=False):
     if dst.shape != a.shape:
         _check_copy_shapes(dst.shape, a.shape)
     check_inplace_allowed(self)
+    if 0 in dst.strides:
+        check_no_overlap(dst)
     _check_overlap(dst, a)
     if ENABLED[0] and (self.requires_grad or src.requires_grad):
         return commit(self, Copy.apply(self, src))
@@ -462,7 +465,8 @@ class Fill(Op):
 
     @staticmethod
     def backward(ctx, g):
-        return g * 0, None
+        # a 0-dim value tensor that requires grad (FillBackward3) receives the sum
+        return g * 0, (g.sum() if ctx.needs_input_grad[1] else None)
 
 
 def _fill_(self, value):
@@ -472,13 +476,25 @@ def _fill_(self, value):
             raise RuntimeError(
                 f"fill_ only supports 0-dimension value tensor but got tensor with "
                 f"{value._a.ndim} dimensions.")
-        value = value.item()
-    return apply_inplace(Fill, self, value)
+        # (a value tensor, unlike a number, gets the overlap check of an expanded self)
+        return apply_inplace(Fill, self, value, name="FillBackward3")
+    return _fill_with(self, value, "FillBackward2")
 
 
 def _zero_(self):
     """Fill self with zeros, in place."""
-    return apply_inplace(Fill, self, 0, name="ZeroBackward0")
+    return _fill_with(self, 0, "ZeroBackward0")
+
+
+def _fill_with(self, value, name):
+    a = self._a
+    if 0 in a.strides and not (ENABLED[0] and self.requires_grad):
+        # torch fills an expanded tensor (its elements share memory) without complaint
+        check_inplace_allowed(self)
+        np.copyto(a, np.asarray(value).astype(a.dtype), casting="unsafe")
+        bump_version(self)
+        return self
+    return apply_inplace(Fill, self, value, name=name)
 
 
 Tensor.fill_ = _fill_
