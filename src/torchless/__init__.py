@@ -23,16 +23,17 @@ from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inferen
                                  is_grad_enabled, is_inference_mode_enabled)
 from .ops import (pointwise, division, power, unary, comparison, bitwise, ternary, reduction,
                   extrema, statistics, scan, sorting, shape, transpose, indexing, join, reorder,
-                  gather, linalg, matmul_add, conversion, nn_ops, activation, normalization, padding,
+                  gather, matmul_add, conversion, nn_ops, activation, normalization, padding,
                   special, structure)
+from .ops import linalg as _products     # mm, matmul, bmm ...; torch.linalg is the package linalg/
 
 # Each ops module lists its public functions in __all__; they form the torch namespace.
 for _m in (pointwise, division, power, unary, comparison, bitwise, ternary, reduction, extrema,
-           statistics, scan, sorting, shape, transpose, indexing, join, reorder, gather, linalg,
+           statistics, scan, sorting, shape, transpose, indexing, join, reorder, gather, _products,
            matmul_add, conversion, nn_ops, activation, normalization, padding, special, structure):
     for _n in _m.__all__:
         globals()[_n] = getattr(_m, _n)
-del _m, _n
+del _m, _n, _products
 
 from . import nn, optim, utils     # noqa: E402  (they build on everything above)
 
@@ -79,9 +80,10 @@ cfloat = complex64
 cdouble = complex128
 
 
-# torch.cuda, torch.backends and torch.accelerator (and the runtime settings, which live with
-# the backend flags) load on first use: a script that never asks does not pay for them.
-_LAZY_MODULES = ("cuda", "backends", "accelerator")
+# torch.linalg, torch.cuda, torch.backends and torch.accelerator (and the runtime settings,
+# which live with the backend flags) load on first use: a script that never asks does not pay
+# for them.
+_LAZY_MODULES = ("linalg", "cuda", "backends", "accelerator")
 _RUNTIME = ("set_float32_matmul_precision", "get_float32_matmul_precision",
             "use_deterministic_algorithms", "are_deterministic_algorithms_enabled",
             "is_deterministic_algorithms_warn_only_enabled", "set_deterministic_debug_mode",

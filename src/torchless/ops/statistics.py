@@ -211,18 +211,18 @@ def _inf_name(p):
     return "inf" if p > 0 else "-inf"
 
 
-def _norm_dtype(input, dtype):
+def _norm_dtype(input, dtype, fname="linalg.vector_norm"):
     d = input.dtype
     if d.category < D.FLOAT:
-        raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as "
+        raise RuntimeError(f"{fname}: Expected a floating point or complex tensor as "
                            f"input. Got {d.type_name}")
     if dtype is None:
         return None
     if dtype.category < D.FLOAT:
-        raise RuntimeError("linalg.vector_norm: dtype should be floating point or complex, but got "
+        raise RuntimeError(f"{fname}: dtype should be floating point or complex, but got "
                            f"{dtype.type_name}")
     if D.promote_types(d, dtype) is not dtype:
-        raise RuntimeError(f"linalg.vector_norm: the dtype of the input ({d.type_name}) should be "
+        raise RuntimeError(f"{fname}: the dtype of the input ({d.type_name}) should be "
                            "convertible without narrowing to the specified dtype "
                            f"({dtype.type_name})")
     return dtype.np
@@ -230,7 +230,6 @@ def _norm_dtype(input, dtype):
 
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None) -> Tensor:
     """The p-norm over dim: a number p is a vector norm, 'fro' the 2-norm, 'nuc' the nuclear."""
-    a = input._a
     if isinstance(p, str):
         if p == "fro":
             p = 2
@@ -243,6 +242,26 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None) -> Tenso
             raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")
     elif p is None:
         p = 2
+    return _vector_norm_of(input, p, dim, keepdim, dtype, out, "norm")
+
+
+def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None) -> Tensor:
+    """torch.linalg.vector_norm: the ord-norm of the entries over dim (every entry by default);
+    ord is any real number or +-inf (0 counts the non-zero entries)."""
+    if isinstance(ord, Tensor):
+        ord = ord.item()
+    if isinstance(ord, (complex, np.complexfloating)):
+        raise RuntimeError("linalg.vector_norm: Expected a non-complex scalar as the order of "
+                           "norm.")
+    if not isinstance(ord, (int, float, np.number)):
+        raise TypeError("linalg_vector_norm(): argument 'ord' (position 2) must be Number, not "
+                        f"{type(ord).__name__}")
+    return _vector_norm_of(x, ord, dim, keepdim, dtype, out, "linalg_vector_norm")
+
+
+def _vector_norm_of(input, p, dim, keepdim, dtype, out, outname):
+    """The vector p-norm shared by torch.norm and torch.linalg.vector_norm (p a number)."""
+    a = input._a
     npd = _norm_dtype(input, dtype)
     p = float(p)
     dims = reduce_dims(dim, a.ndim)
@@ -260,7 +279,7 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None) -> Tenso
     if out is None and not (input.requires_grad and ENABLED[0]):
         return _wrap(Norm.forward(NOCTX, a, p, dims, keepdim, npd))
     r = Norm.apply(input, p=p, dims=dims, keepdim=keepdim, npd=npd)
-    return r if out is None else write_out(out, r, "norm")
+    return r if out is None else write_out(out, r, outname)
 
 
 def _nuclear(input, dim, keepdim, out, dtype):
