@@ -476,3 +476,41 @@ def test_no_grad_results_have_no_history():
     assert r.grad_fn is None and not r.requires_grad
     r = tl.mm(x, w)
     assert r.requires_grad and r.grad_fn.name_() == "MmBackward0"
+
+
+_LINALG_ALIASES = {
+    "det": lambda L, A, B: L.det(A), "Tdet": lambda L, A, B: A.det(),
+    "inverse": lambda L, A, B: L.inverse(A), "Tinverse": lambda L, A, B: A.inverse(),
+    "slogdet": lambda L, A, B: L.slogdet(A), "logdet": lambda L, A, B: L.logdet(A),
+    "Tlogdet": lambda L, A, B: (A @ A.T).logdet(), "pinverse": lambda L, A, B: L.pinverse(B),
+    "pinverse_rcond": lambda L, A, B: B.pinverse(0.5), "matrix_power": lambda L, A, B: A.matrix_power(3),
+    "matrix_power_neg": lambda L, A, B: L.matrix_power(A, -2), "matrix_exp": lambda L, A, B: A.matrix_exp(),
+}
+
+
+@pytest.mark.parametrize("name", list(_LINALG_ALIASES))
+def test_torch_level_linalg_aliases(name):
+    """torch.det, torch.inverse, Tensor.logdet ... : values, return type, grad_fn, gradient."""
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal((3, 3)), rng.standard_normal((4, 3))
+    out = []
+    for L in (torch, tl):
+        A, B = L.tensor(a, requires_grad=True), L.tensor(b, requires_grad=True)
+        r = _LINALG_ALIASES[name](L, A, B)
+        t = r[1] if isinstance(r, tuple) else r
+        t.sum().backward()
+        out.append((type(r).__name__, t.grad_fn.name(), t.detach().numpy(),
+                    A.grad.numpy() if A.grad is not None else None,
+                    B.grad.numpy() if B.grad is not None else None))
+    (tn, tg, tv, ta, tb), (ln, lg, lv, la, lb) = out
+    assert (ln, lg) == (tn, tg)
+    np.testing.assert_allclose(lv, tv, rtol=1e-10, atol=1e-12)
+    for x, y in ((la, ta), (lb, tb)):
+        assert (x is None) == (y is None)
+        if x is not None:
+            np.testing.assert_allclose(x, y, rtol=1e-9, atol=1e-11)
+
+
+def test_logdet_special_values():
+    for m in ([[-1.0, 0], [0, 1]], [[0.0, 0], [0, 0]]):
+        assert str(tl.logdet(tl.tensor(m))) == str(torch.logdet(torch.tensor(m)))

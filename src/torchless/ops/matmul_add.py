@@ -126,4 +126,55 @@ def _addmm_method(self, mat1, mat2, *, beta=1, alpha=1):
 Tensor.addmm = _addmm_method
 Tensor.addmm_ = _addmm_
 
-__all__ = ["addmm"]
+
+# ---------------------------------------------------------------- torch.det and friends
+# torch's older names for torch.linalg functions; torch.linalg loads on first use.
+def _linalg():
+    from .. import linalg
+    return linalg
+
+
+def det(input):
+    """Determinant of a (batch of) square matrices: torch.linalg.det."""
+    return _linalg().det(input)
+
+
+def inverse(input, *, out=None):
+    """Inverse of a (batch of) square matrices: torch.linalg.inv."""
+    return _linalg().inv(input, out=out)
+
+
+def slogdet(input):
+    """(sign, log|det|) of a (batch of) square matrices, as torch.return_types.slogdet."""
+    from ..linalg._common import out_names
+    return out_names("slogdet", ("sign", "logabsdet"))(_linalg().slogdet(input))
+
+
+def logdet(input):
+    """log(det(input)): nan where the determinant is negative, -inf where it is 0."""
+    from .ternary import where
+    sign, logabs = _linalg().slogdet(input)
+    return where(sign < 0, float("nan"), logabs)
+
+
+def pinverse(input, rcond=1e-15):
+    """Pseudo-inverse with singular values below rcond * the largest cut: torch.linalg.pinv."""
+    return _linalg().pinv(input, rtol=rcond)
+
+
+def matrix_power(input, n):
+    """input multiplied by itself n times (n < 0: of its inverse): torch.linalg.matrix_power."""
+    return _linalg().matrix_power(input, n)
+
+
+def matrix_exp(input):
+    """Matrix exponential: torch.linalg.matrix_exp."""
+    return _linalg().matrix_exp(input)
+
+
+for _f in (det, inverse, slogdet, logdet, pinverse, matrix_power, matrix_exp):
+    setattr(Tensor, _f.__name__, _f)
+del _f
+
+__all__ = ["addmm", "det", "inverse", "slogdet", "logdet", "pinverse", "matrix_power",
+           "matrix_exp"]
