@@ -432,3 +432,21 @@ def test_modified_by_inplace_message_names_the_op(case):
             _MODIFIED_CASES[case](L).sum().backward()
         msgs.append(str(ei.value))
     assert msgs[1] == msgs[0]
+
+
+@pytest.mark.parametrize("case", ["copy_", "setitem", "leaf"])
+def test_cpp_node_names(case):
+    """torch's C++-only nodes answer name() with their namespace, their repr without it."""
+    out = []
+    for L in (torch, tl):
+        b = L.ones(3, requires_grad=True)
+        if case == "copy_":
+            node = L.zeros(3).copy_(b).grad_fn
+        elif case == "setitem":
+            x = L.zeros(3)
+            x[0:2] = b[:2] * 2
+            node = x.grad_fn
+        else:
+            node = (b * 1).grad_fn.next_functions[0][0]
+        out.append((node.name(), repr(node).split(" object")[0]))
+    assert out[1] == out[0]

@@ -30,6 +30,7 @@ _F16 = np.dtype(np.float16)
 
 
 _NO_EDGE = (None, 0)
+_CPP_NODES = frozenset(("CopyBackwards", "CopySlices"))
 
 
 class _NodeName(str):
@@ -60,7 +61,9 @@ class Node:
 
     @property
     def name(self):
-        return _NodeName(self.name_())
+        n = self.name_()
+        # torch's C++-only nodes report their namespace ("torch::autograd::CopySlices")
+        return _NodeName("torch::autograd::" + n if n in _CPP_NODES else n)
 
     @name.setter
     def name(self, value):
