@@ -691,3 +691,42 @@ def test_exact_ops_bit_for_bit_at_scale():
         for name in ("hypot", "copysign", "nextafter", "fmax", "fmin"):
             d = compare(lambda L, x, y: getattr(L, name)(x, y), [a, b], True)
             assert d is None, (dt, name, d)
+
+
+_TORCH_SPECIAL = {
+    "expit": lambda S, x: S.expit(x), "gammaln": lambda S, x: S.gammaln(x + 0.5),
+    "psi": lambda S, x: S.psi(x + 0.5), "multigammaln": lambda S, x: S.multigammaln(x + 2, 2),
+    "erf": lambda S, x: S.erf(x), "erfc": lambda S, x: S.erfc(x),
+    "erfinv": lambda S, x: S.erfinv(x * 0.9), "i0": lambda S, x: S.i0(x),
+    "sinc": lambda S, x: S.sinc(x), "logit": lambda S, x: S.logit(x * 0.9 + 0.05),
+    "xlogy": lambda S, x: S.xlogy(x, x + 1), "polygamma": lambda S, x: S.polygamma(2, x + 0.5),
+    "digamma": lambda S, x: S.digamma(x + 0.5), "exp2": lambda S, x: S.exp2(x),
+    "expm1": lambda S, x: S.expm1(x), "log1p": lambda S, x: S.log1p(x),
+    "logsumexp": lambda S, x: S.logsumexp(x, 0), "round": lambda S, x: S.round(x * 10),
+    "round_decimals": lambda S, x: S.round(x, decimals=2), "softmax": lambda S, x: S.softmax(x, 0),
+    "log_softmax": lambda S, x: S.log_softmax(x, 0), "ndtr": lambda S, x: S.ndtr(x * 4 - 2),
+}
+
+
+@pytest.mark.parametrize("name", list(_TORCH_SPECIAL))
+def test_torch_special_namespace(name):
+    """torch.special's functions: values, grad_fn names and gradients (float64)."""
+    x0 = np.random.default_rng(0).random(7)
+    out = []
+    for L in (torch, tl):
+        x = L.tensor(x0, requires_grad=True)
+        r = _TORCH_SPECIAL[name](L.special, x)
+        r.sum().backward()
+        out.append((r.grad_fn.name(), r.detach().numpy(), x.grad.numpy()))
+    assert out[1][0] == out[0][0]
+    np.testing.assert_allclose(out[1][1], out[0][1], rtol=1e-8, atol=1e-12)
+    np.testing.assert_allclose(out[1][2], out[0][2], rtol=1e-8, atol=1e-12)
+
+
+def test_torch_special_is_loaded_on_first_use():
+    import subprocess
+    import sys
+    code = ("import sys, torchless; print('torchless.special' in sys.modules); "
+            "torchless.special.expit; print('torchless.special' in sys.modules)")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.stdout.split() == ["False", "True"], r.stderr

@@ -24,16 +24,18 @@ from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inferen
 from .ops import (pointwise, division, power, unary, comparison, bitwise, ternary, reduction,
                   extrema, statistics, scan, sorting, shape, transpose, indexing, join, reorder,
                   gather, matmul_add, conversion, nn_ops, activation, normalization, padding,
-                  special, structure)
+                  structure)
+from .ops import special as _special_ops   # torch.special is the namespace module special.py
 from .ops import linalg as _products     # mm, matmul, bmm ...; torch.linalg is the package linalg/
 
 # Each ops module lists its public functions in __all__; they form the torch namespace.
 for _m in (pointwise, division, power, unary, comparison, bitwise, ternary, reduction, extrema,
            statistics, scan, sorting, shape, transpose, indexing, join, reorder, gather, _products,
-           matmul_add, conversion, nn_ops, activation, normalization, padding, special, structure):
+           matmul_add, conversion, nn_ops, activation, normalization, padding, _special_ops,
+           structure):
     for _n in _m.__all__:
         globals()[_n] = getattr(_m, _n)
-del _m, _n, _products
+del _m, _n, _products, _special_ops
 
 from . import nn, optim, utils     # noqa: E402  (they build on everything above)
 
@@ -80,10 +82,10 @@ cfloat = complex64
 cdouble = complex128
 
 
-# torch.linalg, torch.cuda, torch.backends and torch.accelerator (and the runtime settings,
+# torch.linalg, torch.special, torch.cuda, torch.backends and torch.accelerator (and the runtime settings,
 # which live with the backend flags) load on first use: a script that never asks does not pay
 # for them.
-_LAZY_MODULES = ("linalg", "cuda", "backends", "accelerator")
+_LAZY_MODULES = ("linalg", "cuda", "backends", "accelerator", "special")
 _RUNTIME = ("set_float32_matmul_precision", "get_float32_matmul_precision",
             "use_deterministic_algorithms", "are_deterministic_algorithms_enabled",
             "is_deterministic_algorithms_warn_only_enabled", "set_deterministic_debug_mode",

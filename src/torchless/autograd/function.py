@@ -30,7 +30,7 @@ _F16 = np.dtype(np.float16)
 
 
 _NO_EDGE = (None, 0)
-_CPP_NODES = frozenset(("CopyBackwards", "CopySlices"))
+_CPP_NODES = frozenset(("CopyBackwards", "CopySlices", "NotImplemented"))
 
 
 class _NodeName(str):

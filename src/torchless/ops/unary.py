@@ -391,12 +391,13 @@ class Round(Floor):
     name = "RoundBackward0"
 
     @staticmethod
-    def forward(ctx, a, decimals=0):
+    def forward(ctx, a, decimals=0, overload=False):
         k = a.dtype.kind
         if k in "bc":
             raise not_implemented("round_vml_cpu" if decimals == 0 else "round_cpu", a.dtype)
+        if decimals or overload:
+            ctx.name = "RoundBackward1"      # torch's round.decimals overload, decimals=0 too
         if decimals:
-            ctx.name = "RoundBackward1"
             if k != "f":
                 raise not_implemented("round_cpu", a.dtype)
             # torch scales by 10**decimals in the tensor's precision, rounds half to even, unscales
@@ -495,12 +496,13 @@ deg2rad = unary_function(Deg2Rad, _deg2rad, "deg2rad")
 rad2deg = unary_function(Rad2Deg, _rad2deg, "rad2deg")
 
 
-def round(input, *, decimals=0, out=None):
+def round(input, *, decimals=None, out=None):
     """input rounded to `decimals` places, halves to even."""
     check_tensor("round", input)
-    if decimals == 0 and input.dtype in FAST_FLOAT and not input.requires_grad and out is None:
+    if not decimals and input.dtype in FAST_FLOAT and not input.requires_grad and out is None:
         return _wrap(np.round(input._a), input.dtype)
-    r = Round.apply(input, decimals=decimals) if decimals else Round.apply(input)
+    r = Round.apply(input) if decimals is None else Round.apply(input, decimals=decimals,
+                                                                  overload=True)
     return r if out is None else write_out(out, r)
 
 
@@ -552,9 +554,10 @@ _ALIASES = {"absolute": "abs", "arcsin": "asin", "arccos": "acos", "arctan": "at
 
 
 
-def round_(input, *, decimals=0):
+def round_(input, *, decimals=None):
     """In-place round."""
-    return inplace(Round, input, decimals=decimals) if decimals else inplace(Round, input)
+    return inplace(Round, input) if decimals is None else inplace(
+        Round, input, decimals=decimals, overload=True)
 
 
 def nan_to_num_(input, nan=0.0, posinf=None, neginf=None):
