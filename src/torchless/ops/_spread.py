@@ -126,6 +126,21 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary") -> 
 
 
 # ------------------------------------------------------------------ cov / corrcoef
+class _Conj(Op):
+    """The complex conjugate (cov's second operand); its own adjoint."""
+    name = "ConjBackward0"
+    kind = NONE
+    needs_inputs = False
+
+    @staticmethod
+    def forward(ctx, a):
+        return np.conj(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        return (_Conj.apply(g),)
+
+
 def _check_weights(w, name, num_obs, integral):
     if w._a.ndim > 1:
         raise RuntimeError(f"cov(): expected {name} to have one or fewer dimensions but got "
@@ -182,7 +197,10 @@ def cov(input, *, correction=1, fweights=None, aweights=None) -> Tensor:
                       "the number of observations.", UserWarning, stacklevel=2)
         norm = 0 if not isinstance(norm, Tensor) else norm * 0
     xm = x - avg.unsqueeze(1)
-    c = xm.mm((xm if w is None else xm * w).t())
+    other = (xm if w is None else xm * w).t()
+    if rd.category == D.COMPLEX:
+        other = _Conj.apply(other)
+    c = xm.mm(other)
     return (c / norm).squeeze()
 
 
@@ -194,10 +212,25 @@ def corrcoef(input) -> Tensor:
     c = cov(input)
     if c._a.ndim == 0:
         return c / c
+    if c.dtype.category == D.COMPLEX:
+        return _complex_corrcoef(c)
     std = c.diagonal().sqrt()
     c = c / std.unsqueeze(1)
     c = c / std.unsqueeze(0)
     return c.clamp(-1, 1)
+
+
+def _complex_corrcoef(c):
+    """corrcoef's last steps for a complex covariance: scaled by the standard deviations (the
+    square roots of the diagonal's real part), real and imaginary parts clipped to [-1, 1]."""
+    if _tracked(c):
+        raise NotImplementedError("torchless: corrcoef of a complex tensor that requires grad is "
+                                  "not supported")
+    a = c._a
+    std = np.sqrt(np.diagonal(a).real)
+    r = a / std[:, None] / std[None, :]
+    r = np.clip(r.real, -1, 1) + 1j * np.clip(r.imag, -1, 1)
+    return _wrap(r.astype(a.dtype), c.dtype)
 
 
 # ------------------------------------------------------------------ quantile
