@@ -295,6 +295,15 @@ def _modified_error(t, now, expected, node, output=False):
         "torch.autograd.set_detect_anomaly(True, check_nan=False).")
 
 
+def tracked(*xs):
+    """Whether an op on xs records a graph: grad mode on and some Tensor requires grad."""
+    if ENABLED[0]:
+        for x in xs:
+            if isinstance(x, Tensor) and x.requires_grad:
+                return True
+    return False
+
+
 def promote(inputs, kind, op=None):
     """Arrays of ``inputs`` cast to the op's compute dtype (see the kinds above).  An op with
     ``f16_opmath`` set (add, sub, mul, div) takes a wider 0-dim float operand of a float16

@@ -14,8 +14,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, wrap_dim
-from ..autograd.function import NOCTX, NONE, Op
-from ..autograd.grad_mode import ENABLED
+from ..autograd.function import NOCTX, NONE, Op, tracked as _tracked
 from ._layout import iter_layout_strides
 from ._strides import (VIEW_ERROR, broadcast_pair, contiguous_strides, elem_strides,
                        empty_strided, fmt, view_strides, wrap_view)
@@ -25,14 +24,6 @@ from .join import cat, stack
 from .reduction import write_out
 
 _WARNED: set = set()
-
-
-def _tracked(*xs):
-    if ENABLED[0]:
-        for x in xs:
-            if isinstance(x, Tensor) and x.requires_grad:
-                return True
-    return False
 
 
 def _tensor_args(tensors, unwrap=True):

@@ -14,21 +14,12 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, wrap_dim
-from ..autograd.function import NOCTX, NONE, Op
-from ..autograd.grad_mode import ENABLED
+from ..autograd.function import NOCTX, NONE, Op, tracked as _tracked
 from ._strides import broadcast_pair
 from .reduction import constant, write_out
 
 _MODES = ("use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist",
           "donot_use_mm_for_euclid_dist")
-
-
-def _tracked(*xs):
-    if ENABLED[0]:
-        for x in xs:
-            if isinstance(x, Tensor) and x.requires_grad:
-                return True
-    return False
 
 
 # ------------------------------------------------------------------ cdist

@@ -10,7 +10,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, wrap_dim
-from ..autograd.function import NOCTX, NONE, Op
+from ..autograd.function import NOCTX, NONE, Op, tracked as _tracked
 from ..autograd.grad_mode import ENABLED
 from ._index import convert_scalar
 from ._inplace import apply_inplace
@@ -23,14 +23,6 @@ _CTYPE = {"bool": "bool", "uint8": "unsigned char", "int8": "signed char", "int1
           "int32": "int", "int64": "long int", "float16": "c10::Half", "float32": "float",
           "float64": "double", "complex64": "c10::complex<float>",
           "complex128": "c10::complex<double>"}
-
-
-def _tracked(*xs):
-    if ENABLED[0]:
-        for x in xs:
-            if isinstance(x, Tensor) and x.requires_grad:
-                return True
-    return False
 
 
 def _run(op, inputs, params, dt):

@@ -14,30 +14,13 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, wrap_dim
-from ..autograd.function import NOCTX, NONE, Op
-from ..autograd.grad_mode import ENABLED
+from ..autograd.function import NOCTX, NONE, Op, tracked as _tracked
 from ._index import convert_scalar
 from ._inplace import apply_inplace
 from ._strides import elem_strides, strided, view_apply, wrap_view
 from .reduction import write_out
 from . import _arrange, _scan_more, _scatter_more, _search, _spread
-
-
-def _tracked(*xs):
-    if ENABLED[0]:
-        for x in xs:
-            if isinstance(x, Tensor) and x.requires_grad:
-                return True
-    return False
-
-
-def _int_arg(v, fname, name, pos):
-    if v.__class__ is int:
-        return v
-    if isinstance(v, (bool, float, complex)) or not hasattr(v, "__index__"):
-        raise TypeError(f"{fname}(): argument '{name}' (position {pos}) must be int, not "
-                        f"{type(v).__name__}")
-    return v.__index__()
+from ._arrange import _int_arg
 
 
 # ------------------------------------------------------------------ tril / triu
