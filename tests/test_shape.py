@@ -533,3 +533,16 @@ def test_views_of_requires_grad_tensors_share_memory():
     with tl.no_grad():
         x[0] = 5.0
     assert v[0, 0].item() == 5.0
+
+
+@pytest.mark.parametrize("shape,perm,dims", [
+    ((1, 1, 2), (2, 0, 1), (0,)), ((1, 1, 2), (2, 0, 1), (0, 1)), ((3, 1), (1, 0), (1,)),
+    ((2, 1, 3), (1, 2, 0), (2,)), ((1, 4, 1, 2), (3, 1, 0, 2), (1, 3)), ((2, 3), (1, 0), (0,)),
+])
+def test_flip_keeps_the_layout_of_permuted_inputs(shape, perm, dims):
+    """flip's result is laid out like its input (torch's preserve_format), size-1 dims'
+    strides included, which NumPy's contiguity flag ignores."""
+    a = np.arange(float(np.prod(shape))).reshape(shape)
+    r = [L.from_numpy(a.copy()).permute(*perm).flip(dims) for L in (torch, tl)]
+    assert r[1].stride() == r[0].stride()
+    assert r[1].tolist() == r[0].tolist()

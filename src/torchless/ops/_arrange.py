@@ -15,7 +15,7 @@ import numpy as np
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, wrap_dim
 from ..autograd.function import NOCTX, NONE, Op, tracked as _tracked
-from ._layout import iter_layout_strides
+from ._layout import iter_layout_strides, preserved_strides as _preserved_strides
 from ._strides import (VIEW_ERROR, broadcast_pair, contiguous_strides, elem_strides,
                        empty_strided, fmt, view_strides, wrap_view)
 from .conversion import contiguous_format, copy_array
@@ -299,19 +299,6 @@ def inner(input, other, *, out=None):
 
 
 # ------------------------------------------------------------------ rot90 / ravel
-def _preserved_strides(a):
-    """The strides torch's empty_like(preserve_format) gives a copy of a: a's own (size-1
-    dims included) when a is dense without overlap, else its dims' order made contiguous."""
-    st = elem_strides(a)
-    dims = sorted((k for k in range(a.ndim) if a.shape[k] != 1), key=lambda k: st[k])
-    expect = 1
-    for k in dims:
-        if st[k] != expect:
-            return iter_layout_strides(a.shape, [st])
-        expect *= a.shape[k]
-    return st
-
-
 class Rot90(Op):
     name = "Rot90Backward0"
     kind = NONE

@@ -40,3 +40,18 @@ def iter_layout_strides(shape, ops):
         strides[d] = acc
         acc *= shape[d]
     return tuple(strides)
+
+
+def preserved_strides(a):
+    """The strides (elements) torch's empty_like(preserve_format) gives a copy of array a: a's
+    own, size-1 dims included, when a is dense without overlap; else its dims' order made
+    contiguous."""
+    it = a.itemsize
+    st = tuple(s // it for s in a.strides)
+    dims = sorted((k for k in range(a.ndim) if a.shape[k] != 1), key=lambda k: st[k])
+    expect = 1
+    for k in dims:
+        if st[k] != expect:
+            return iter_layout_strides(a.shape, [st])
+        expect *= a.shape[k]
+    return st

@@ -6,7 +6,8 @@ import numpy as np
 from .._tensor import Tensor, _wrap, wrap_dim
 from ..autograd.function import NOCTX as _NOCTX, NONE, Op
 from ..autograd.grad_mode import ENABLED
-from ._strides import canonical, fmt, int_list
+from ._layout import preserved_strides
+from ._strides import canonical, empty_strided, fmt, int_list
 
 _FULL = slice(None)
 _REV = slice(None, None, -1)
@@ -32,10 +33,10 @@ def _dims(dims, n):
 
 
 def _like_layout(a):
-    """An empty array laid out like a (torch's preserve_format for dense layouts)."""
-    if a.flags.c_contiguous:
+    """An empty array laid out like a (torch's preserve_format)."""
+    if canonical(a):
         return np.empty(a.shape, a.dtype)
-    return np.empty_like(a, order="K")
+    return empty_strided(a.shape, preserved_strides(a), a.dtype)
 
 
 class Flip(Op):
@@ -50,7 +51,7 @@ class Flip(Op):
         for d in dims:
             key[d] = _REV
         rev = a[tuple(key)]
-        if a.flags.c_contiguous:
+        if canonical(a):           # (NumPy's flag ignores the strides of size-1 dims)
             return rev.copy()
         out = _like_layout(a)
         np.copyto(out, rev)
