@@ -451,3 +451,18 @@ def test_fill_with_a_tensor_that_requires_grad():
         res.append((type(y.grad_fn).__name__ if L is torch else y.grad_fn.name(), v.grad.item(),
                     a.grad.tolist(), (a * 1).fill_(L.tensor(5.0)).grad_fn.name()))
     assert res[1] == res[0]
+
+
+@pytest.mark.parametrize("case", ["param_long", "leaf_long", "plain_long", "not_tensor", "float"])
+def test_data_setter(case):
+    out = []
+    for L in (torch, tl):
+        t = {"param_long": lambda: L.nn.Parameter(L.ones(2)),
+             "leaf_long": lambda: L.ones(2, requires_grad=True)}.get(case, lambda: L.ones(2))()
+        v = 5 if case == "not_tensor" else L.ones(3, dtype=L.float64 if case == "float" else L.long)
+        try:
+            t.data = v
+            out.append((str(t.dtype), t.shape == (3,), t.requires_grad))
+        except (RuntimeError, TypeError) as e:
+            out.append((type(e).__name__, str(e)))
+    assert out[1] == out[0]
