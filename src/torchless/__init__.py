@@ -38,6 +38,8 @@ for _m in (pointwise, division, power, unary, comparison, bitwise, ternary, redu
 del _m, _n, _products, _special_ops
 
 from . import nn, optim, utils     # noqa: E402  (they build on everything above)
+from . import serialization        # noqa: E402  (torch.save / torch.load; pickle and zipfile load on first use)
+from .serialization import save, load   # noqa: E402
 
 # NumPy must not print warnings for torch-valid arithmetic (1/0 = inf, nan comparisons).
 _np.seterr(all="ignore")
