@@ -326,6 +326,31 @@ def test_whole_module_weights_only_false():
     assert isinstance(net2.fc.weight, tl.nn.Parameter)
 
 
+def test_whole_builtin_module_both_ways():
+    tm, lm = make_models(11)
+    x = np.random.default_rng(2).standard_normal((5, 4)).astype(np.float32)
+    data = torch_to_bytes(tm)
+    with pytest.raises(pickle.UnpicklingError) as te:
+        torch.load(io.BytesIO(data))
+    with pytest.raises(pickle.UnpicklingError) as le:
+        tl.load(io.BytesIO(data))
+    assert str(le.value) == str(te.value)
+    lm2 = tl.load(io.BytesIO(data), weights_only=False)
+    assert type(lm2) is tl.nn.Sequential and type(lm2[1]) is tl.nn.BatchNorm1d
+    lm2.eval(), tm.eval()
+    np.testing.assert_allclose(t_arr(lm2(tl.from_numpy(x))), t_arr(tm(torch.from_numpy(x))),
+                               rtol=1e-5, atol=1e-6)
+    # torchless's built-in modules are written under torch's class names
+    tm2 = torch.load(io.BytesIO(tl_to_bytes(lm)), weights_only=False)
+    assert type(tm2) is torch.nn.Sequential and type(tm2[0]) is torch.nn.Linear
+    tm2.eval(), lm.eval()
+    np.testing.assert_allclose(t_arr(tm2(torch.from_numpy(x))), t_arr(lm(tl.from_numpy(x))),
+                               rtol=1e-5, atol=1e-6)
+    with pytest.raises(pickle.UnpicklingError) as le:
+        tl.load(io.BytesIO(tl_to_bytes(lm)))
+    assert str(le.value) == str(te.value)
+
+
 # ---------------------------------------------------------------------------- weights_only
 class Foo:
     pass

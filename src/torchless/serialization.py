@@ -151,6 +151,17 @@ def _pickler_class():
             self._write_global("torch", obj.name, obj)
 
         dispatch[_Global] = _save_torch_global
+
+        def save_global(self, obj, name=None):
+            # torchless's classes and functions go under torch's names (torchless.nn.Linear is
+            # written as torch.nn.modules.linear.Linear), so a whole built-in module loads in
+            # torch; torchless.load maps the names back
+            mod = getattr(obj, "__module__", None)
+            if isinstance(mod, str) and (mod == "torchless" or mod.startswith("torchless.")):
+                self._write_global("torch" + mod[len("torchless"):],
+                                   name or obj.__qualname__, obj)
+            else:
+                super().save_global(obj, name)
         dispatch[D.dtype] = _save_dtype
 
         def persistent_id(self, obj):
