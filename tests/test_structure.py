@@ -1014,3 +1014,32 @@ def test_repeat_interleave_and_take_along_dim_match_torch(arr, data):
     check(lambda m, x: prep(x).repeat_interleave(r, d), a)
     check(lambda m, x: prep(x).repeat_interleave(m.tensor(reps, dtype=m.int64), d), a)
     check(lambda m, x: m.take_along_dim(prep(x), m.from_numpy(idx.reshape(ishape)), d), a)
+
+
+_UNFOLD = [((3, 4), None, 1, 2, 1), ((3, 4), None, 1, 5, 1), ((3, 4), None, 1, 2, 0), ((3, 4), None, 2, 2, 1),
+           ((3, 4), None, 1, -1, 1), ((), None, 0, 1, 1), ((), None, 0, 2, 1), ((3, 4), None, -1, 2, 3),
+           ((3, 4), "t", 0, 2, 2), ((3, 4), "slice", 0, 2, 1), ((7,), None, 0, 3, 2), ((2, 3, 5), "perm", 2, 2, 1)]
+
+
+@pytest.mark.parametrize("shape,how,dim,size,step", _UNFOLD)
+def test_unfold(shape, how, dim, size, step):
+    """Tensor.unfold: a view of sliding windows (shape, strides, offset, values, errors),
+    its gradient (overlapping windows add up) and writes through it."""
+    out = []
+    for L in (torch, tl):
+        x = L.arange(float(np.prod(shape))).reshape(shape).requires_grad_() if shape else \
+            L.tensor(3.0, requires_grad=True)
+        y = {"t": lambda: x.t(), "slice": lambda: x[:, 1:], "perm": lambda: x.permute(2, 0, 1)}.get(
+            how, lambda: x * 1)()
+        try:
+            r = y.unfold(dim, size, step)
+        except (RuntimeError, IndexError) as e:
+            out.append((type(e).__name__, str(e)))
+            continue
+        (r * r).sum().backward()
+        x0 = L.zeros(shape) if shape else L.tensor(0.0)
+        w = x0.unfold(dim, size, step) if x0.dim() else x0.unfold(0, size, step)
+        w.fill_(1)   # (an expanded-like overlapping view: fill goes through)
+        out.append((tuple(r.shape), r.stride(), r.storage_offset(), r.tolist(), r.grad_fn.name(),
+                    x.grad.tolist(), x0.tolist()))
+    assert out[1] == out[0]

@@ -17,7 +17,7 @@ from .._tensor import Tensor, _wrap, wrap_dim
 from ..autograd.function import NOCTX, NONE, Op, tracked as _tracked
 from ._index import convert_scalar
 from ._inplace import apply_inplace
-from ._strides import elem_strides, strided, view_apply, wrap_view
+from ._strides import elem_strides, empty_strided, strided, view_apply, wrap_view
 from .reduction import write_out
 from . import _arrange, _scan_more, _scatter_more, _search, _spread
 from ._arrange import _int_arg
@@ -317,7 +317,83 @@ def fill_diagonal_(self, fill_value, wrap=False) -> Tensor:
     return self
 
 
+# ------------------------------------------------------------------ unfold
+def _unfold_geometry(shape, strides, d, size, step):
+    """Shape and strides of the windows view: dim d becomes the window count, a new last dim
+    of length size walks one window."""
+    if not shape:
+        return (size,), (1,)
+    count = (shape[d] - size) // step + 1
+    return (shape[:d] + (count,) + shape[d + 1:] + (size,),
+            strides[:d] + (strides[d] * step,) + strides[d + 1:] + (strides[d],))
+
+
+class Unfold(Op):
+    name = "UnfoldBackward0"
+    kind = NONE
+    needs_inputs = False
+
+    @staticmethod
+    def forward(ctx, a, dim=0, size=1, step=1):
+        ctx.geom = (a.shape, dim, size, step)
+        shape, st = _unfold_geometry(a.shape, elem_strides(a), dim, size, step)
+        if a.size == 0 or 0 in shape:
+            return empty_strided(shape, st, a.dtype)      # no memory to share
+        return strided(a, shape, st)
+
+    @staticmethod
+    def backward(ctx, g):
+        shape, dim, size, step = ctx.geom
+        return (UnfoldScatter.apply(g, shape=shape, dim=dim, size=size, step=step),)
+
+
+class UnfoldScatter(Op):
+    """The windows added back into zeros of the input's shape (unfold's gradient; where
+    windows overlap, their gradients add up)."""
+    name = "UnfoldBackwardBackward0"
+    kind = NONE
+    needs_inputs = False
+
+    @staticmethod
+    def forward(ctx, g, shape=(), dim=0, size=1, step=1):
+        ctx.geom = dict(dim=dim, size=size, step=step)
+        if not shape:
+            return g.sum(dtype=g.dtype).reshape(())
+        out = np.zeros(shape, g.dtype)
+        count = g.shape[dim]
+        lead = (slice(None),) * dim
+        for k in range(size):
+            out[lead + (slice(k, k + (count - 1) * step + 1, step),)] += g[..., k]
+        return out
+
+    @staticmethod
+    def backward(ctx, gg):
+        return (Unfold.apply(gg, **ctx.geom),)
+
+
+def unfold(self, dimension, size, step):
+    """A view of the windows of length size, step apart, along dimension (a new last dim)."""
+    for name, pos, v in (("dimension", 1, dimension), ("size", 2, size), ("step", 3, step)):
+        if isinstance(v, (bool, float, complex)) or not hasattr(v, "__index__"):
+            raise TypeError(f"unfold(): argument '{name}' (position {pos}) must be int, not "
+                            f"{type(v).__name__}")
+    a = self._a
+    d = wrap_dim(dimension.__index__(), a.ndim)
+    size, step = size.__index__(), step.__index__()
+    if size < 0:
+        raise RuntimeError(f"size is {size} but must be >= 0")
+    n = a.shape[d] if a.ndim else 1
+    if size > n:
+        raise RuntimeError(f"maximum size for tensor at dimension {d} is {n} but size is {size}")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    if _tracked(self):
+        return view_apply(Unfold, self, dim=d, size=size, step=step)
+    return wrap_view(Unfold.forward(NOCTX, a, d, size, step), self.dtype, self)
+
+
 # ------------------------------------------------------------------ Tensor methods
+Tensor.unfold = unfold
 Tensor.tril = tril
 Tensor.triu = triu
 Tensor.tril_ = tril_
