@@ -5,6 +5,8 @@ from .modules import (ELU, GELU, BatchNorm1d, BatchNorm2d, BCELoss, BCEWithLogit
                       LayerNorm, LeakyReLU, Linear, LogSoftmax, Module, ModuleDict, ModuleList,
                       MSELoss, NLLLoss, ParameterDict, ParameterList, ReLU, ReLU6, Sequential,
                       Sigmoid, SiLU, SmoothL1Loss, Softmax, Softmin, Softplus, Tanh, Unflatten)
+from .modules import (AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, Conv1d, Conv2d, Conv3d, MaxPool1d,
+                      MaxPool2d)
 from .parameter import Buffer, Parameter
 
 __all__ = ["Module", "Parameter", "Buffer", "Sequential", "ModuleList", "ModuleDict",
@@ -12,4 +14,6 @@ __all__ = ["Module", "Parameter", "Buffer", "Sequential", "ModuleList", "ModuleD
            "Unflatten", "Embedding", "Dropout", "ReLU", "LeakyReLU", "ELU", "GELU", "SiLU",
            "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "Softmin", "Softplus", "Hardtanh", "ReLU6",
            "LayerNorm", "BatchNorm1d", "BatchNorm2d", "MSELoss", "L1Loss", "SmoothL1Loss", "NLLLoss",
-           "CrossEntropyLoss", "BCELoss", "BCEWithLogitsLoss", "functional", "init", "utils"]
+           "CrossEntropyLoss", "BCELoss", "BCEWithLogitsLoss", "functional", "init", "utils",
+           "Conv1d", "Conv2d", "Conv3d", "MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d",
+           "AdaptiveAvgPool2d"]

@@ -19,11 +19,14 @@ from ..ops import nn_ops as _nn
 from ..ops._inplace import bump_version, check_inplace_allowed
 from ..ops.activation import (elu, elu_, gelu, hardtanh, hardtanh_, leaky_relu, leaky_relu_,
                               relu6, silu, softplus)
+from ..ops.conv import conv1d, conv2d, conv3d
 from ..ops.linalg import einsum
 from ..ops.nn_ops import Embedding as _Embedding, linear
 from ..ops.normalization import batch_norm, layer_norm
 from ..ops.padding import pad
 from ..ops.pointwise import Mul as _Mul
+from ..ops.pool import (adaptive_avg_pool2d, avg_pool1d, avg_pool2d, max_pool1d, max_pool2d,
+                        max_pool2d_with_indices)
 from ..ops.unary import relu as _relu, sigmoid, tanh
 from ._loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy,
                     l1_loss, mse_loss, nll_loss, smooth_l1_loss)
@@ -32,7 +35,9 @@ __all__ = ["linear", "bilinear", "relu", "relu_", "leaky_relu", "leaky_relu_", "
            "gelu", "silu", "sigmoid", "tanh", "softmax", "log_softmax", "softmin", "softplus",
            "hardtanh", "hardtanh_", "relu6", "dropout", "layer_norm", "batch_norm", "embedding",
            "one_hot", "pad", "normalize", "mse_loss", "l1_loss", "smooth_l1_loss", "nll_loss",
-           "cross_entropy", "binary_cross_entropy", "binary_cross_entropy_with_logits"]
+           "cross_entropy", "binary_cross_entropy", "binary_cross_entropy_with_logits", "conv1d",
+           "conv2d", "conv3d", "max_pool1d", "max_pool2d", "max_pool2d_with_indices", "avg_pool1d",
+           "avg_pool2d", "adaptive_avg_pool2d"]
 
 
 # ---------------------------------------------------------------- linear layers
