@@ -107,6 +107,41 @@ def test_views_share_storage_both_ways(name, f):
     same_tensor(tl.load(io.BytesIO(torch_to_bytes(f(tt)))), f(lt))
 
 
+def test_sharing_survives_round_trips():
+    x = torch.arange(20.).reshape(4, 5)
+    back = torch.load(io.BytesIO(tl_to_bytes(tl.load(io.BytesIO(torch_to_bytes(
+        [x, x.t(), x[2, 1:]]))))))
+    for a, b in zip(back, [x, x.t(), x[2, 1:]]):
+        same_tensor(a, b)
+    back[0].zero_()
+    assert (back[1] == 0).all() and (back[2] == 0).all()
+    lx = tl.arange(20.).reshape(4, 5)
+    again = tl.load(io.BytesIO(torch_to_bytes(torch.load(io.BytesIO(tl_to_bytes(
+        [lx, lx.t(), lx[2, 1:]]))))))
+    for a, b in zip(again, [lx, lx.t(), lx[2, 1:]]):
+        same_tensor(b, a)
+    again[0].zero_()
+    assert (np.asarray(again[1]._a) == 0).all()
+
+
+@pytest.mark.parametrize("protocol", [2, 3, 4, 5])
+@pytest.mark.filterwarnings("ignore:Detected pickle protocol")
+def test_pickle_protocols(protocol):
+    obj = {"w": tl.arange(3.), "s": tl.Size([1]), "d": tl.float16}
+    b = io.BytesIO()
+    tl.save(obj, b, pickle_protocol=protocol)
+    # torch's weights_only unpickler does not read protocol 4's frames (its own files neither)
+    r = torch.load(io.BytesIO(b.getvalue()), weights_only=protocol < 4)
+    same_tensor(r["w"], obj["w"])
+    assert r["s"] == torch.Size([1]) and r["d"] is torch.float16
+    assert tl.load(io.BytesIO(b.getvalue()))["d"] is tl.float16
+
+
+def test_bfloat16_file_refused():
+    with pytest.raises(RuntimeError, match="BFloat16Storage"):
+        tl.load(io.BytesIO(torch_to_bytes(torch.ones(2, dtype=torch.bfloat16))))
+
+
 def test_one_storage_written_once():
     x = tl.arange(1000.)
     data = tl_to_bytes({"a": x, "b": x[10:20], "c": x.reshape(10, 100).t()})

@@ -388,6 +388,9 @@ def _torch_table():
         t[("torch", d.name)] = d
     for n, st in _STORAGE_TYPES.items():
         t[("torch", n)] = st
+    for n in ("BFloat16Storage", "ComplexHalfStorage", "QInt8Storage", "QUInt8Storage",
+              "QInt32Storage", "QUInt4x2Storage", "QUInt2x4Storage"):
+        t[("torch", n)] = _StorageType(None, n)     # dtypes torchless does not have
     return t
 
 
@@ -603,6 +606,9 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
         if typename != "storage":
             raise RuntimeError(f"Unknown saved id type: {typename}")
         dtype = storage_type.dtype if isinstance(storage_type, _StorageType) else D.uint8
+        if dtype is None:
+            raise RuntimeError(f"torchless cannot load a torch.{storage_type.name}: its dtype "
+                               "is not one torchless supports")
         raw = loaded.get(key)
         if raw is None:
             data = bytearray(zf.read(f"{prefix}data/{key}"))
