@@ -57,40 +57,41 @@ def _slices(n, kidx, ss, ds, outs):
 def max_pool_forward(a, n, ks, ss, ps, ds, outs):
     shape = a.shape
     pads = _geometry(shape, n, ks, ss, ps, ds, outs)
-    fill = -np.inf if a.dtype.kind == "f" else np.iinfo(a.dtype).min
-    ap = _padded(a, n, pads, fill)
-    lead = shape[:-n]
-    best = np.full(lead + tuple(outs), fill, a.dtype)
-    # index of the first in-bounds element of each window (torch's starting maxindex)
-    sizes = shape[-n:]
-    first = []
-    for i in range(n):
-        start = np.arange(outs[i]) * ss[i] - ps[i]
-        neg = start < 0
-        start[neg] += ((-start[neg] + ds[i] - 1) // ds[i]) * ds[i]
-        first.append(start)
-    pos = [None] * n
-    idx = np.zeros(lead + tuple(outs), np.int64)
-    init = np.zeros(tuple(outs), np.int64)
-    for i in range(n):
-        stride_i = _prod(sizes[i + 1:])
-        init = init + (first[i] * stride_i).reshape((-1,) + (1,) * (n - 1 - i))
-    idx[...] = init
     isf = a.dtype.kind == "f"
-    for kidx in product(*(range(k) for k in ks)):
+    fill = -np.inf if isf else np.iinfo(a.dtype).min
+    ap = _padded(a, n, pads, fill)
+    best = None
+    which = None       # the kernel offset (row-major number) holding each window's maximum
+    for num, kidx in enumerate(product(*(range(k) for k in ks))):
         v = ap[_slices(n, kidx, ss, ds, outs)]
+        if best is None:
+            best = v.copy()
+            which = np.zeros(v.shape, np.int64)
+            if isf or any(ps):
+                # an element equal to the fill (-inf, or padding) is not taken: torch starts
+                # from -inf and only moves on to a greater value or a NaN
+                which[best == fill] = -1
+            continue
         upd = v > best
         if isf:
-            upd |= np.isnan(v)
-        if not upd.any():
-            continue
-        for i in range(n):
-            pos[i] = np.arange(outs[i]) * ss[i] - ps[i] + kidx[i] * ds[i]
-        flat = np.zeros(tuple(outs), np.int64)
-        for i in range(n):
-            flat = flat + (pos[i] * _prod(sizes[i + 1:])).reshape((-1,) + (1,) * (n - 1 - i))
+            upd |= v != v
         np.copyto(best, v, where=upd)
-        np.copyto(idx, np.broadcast_to(flat, idx.shape), where=upd)
+        np.copyto(which, num, where=upd)
+    # flat index in the plane: from the offset, or the window's first in-bounds element
+    sizes = shape[-n:]
+    idx = None
+    none = which < 0
+    for i in range(n):
+        rest = _prod(ks[i + 1:])
+        ki = (which // rest) % ks[i]
+        start = np.arange(outs[i]) * ss[i] - ps[i]
+        first = start.copy()
+        neg = first < 0
+        first[neg] += ((-first[neg] + ds[i] - 1) // ds[i]) * ds[i]
+        shp = (-1,) + (1,) * (n - 1 - i)
+        pos = np.where(none, first.reshape(shp), start.reshape(shp) + ki * ds[i])
+        term = pos * _prod(sizes[i + 1:])
+        idx = term if idx is None else idx + term
     return best, idx
 
 
