@@ -546,3 +546,52 @@ def test_flip_keeps_the_layout_of_permuted_inputs(shape, perm, dims):
     r = [L.from_numpy(a.copy()).permute(*perm).flip(dims) for L in (torch, tl)]
     assert r[1].stride() == r[0].stride()
     assert r[1].tolist() == r[0].tolist()
+
+
+_INPLACE_VIEW_OPS = {
+    "t_": lambda b: b[:, 0].clone().t_(), "transpose_": lambda b: b.transpose_(0, 2),
+    "swapaxes_": lambda b: b.swapaxes_(0, 2), "swapdims_": lambda b: b.swapdims_(2, 1),
+    "squeeze_": lambda b: b.squeeze_(), "squeeze_dim": lambda b: b.squeeze_(1),
+    "squeeze_dims": lambda b: b.squeeze_((0, 1)), "unsqueeze_": lambda b: b.unsqueeze_(0),
+    "unsqueeze_neg": lambda b: b.unsqueeze_(-1),
+}
+
+
+@pytest.mark.parametrize("name", list(_INPLACE_VIEW_OPS))
+def test_inplace_view_ops(name):
+    """t_/transpose_/squeeze_/unsqueeze_: the tensor itself takes the view's shape and strides,
+    its history the view op's (under torch's in-place node name), its version goes up."""
+    out = []
+    for L in (torch, tl):
+        a = L.ones(2, 1, 3, requires_grad=True)
+        b = a * 1
+        v0 = b._version
+        r = _INPLACE_VIEW_OPS[name](b)
+        (r * L.arange(float(r.numel())).view(r.shape)).sum().backward()
+        out.append((tuple(r.shape), r.stride(), r.grad_fn.name(), a.grad.flatten().tolist(),
+                    r._version - v0 if r is b else None))
+    assert out[1] == out[0]
+
+
+def test_inplace_view_ops_on_plain_views_and_leaves():
+    out = []
+    for L in (torch, tl):
+        x = L.arange(6.0)
+        v = x.view(2, 3)
+        v.t_()
+        v[0, 1] = 100
+        leaf = L.ones(2, 3, requires_grad=True)
+        try:
+            leaf.t_()
+            err = None
+        except RuntimeError as e:
+            err = str(e)
+        with L.no_grad():
+            leaf.t_()
+        try:
+            L.ones(2, 3, 4).t_()
+        except RuntimeError as e:
+            err2 = str(e)
+        out.append((x.tolist(), v.stride(), v._base is x, err, tuple(leaf.shape), leaf.is_leaf,
+                    err2))
+    assert out[1] == out[0]

@@ -10,6 +10,7 @@ import numpy as np
 
 from . import _dtype as D
 from ._size import Size
+from ._version import version as _storage_version
 
 ndarray = np.ndarray
 _asarray = np.asarray
@@ -120,6 +121,11 @@ class Tensor:
             # NumPy may report arbitrary strides for degenerate arrays; torch's are contiguous ones
             st = _contiguous_strides(self._a.shape) if _degenerate_strides(self._a) else st
         return st if dim is None else st[self._dim(dim)]
+
+    @property
+    def _version(self) -> int:
+        """How many times this tensor's storage was changed in place (torch's version counter)."""
+        return _storage_version(self._a)
 
     def storage_offset(self) -> int:
         a = self._a

@@ -14,7 +14,7 @@ from .. import _dtype as D
 from .._tensor import Tensor, _new, _root, _wrap, wrap_dim
 from ..autograd.function import NONE, Op
 from ..autograd.grad_mode import ENABLED
-from ._inplace import bump_version
+from ._inplace import bump_version, check_inplace_allowed
 from ._strides import (_CANON, VIEW_ERROR, canonical, contiguous_strides, elem_strides, fmt,
                        infer_size, int_list, is_contiguous_array, make_view, strided,
                        view_apply, view_strides, wrap_view)
@@ -500,6 +500,24 @@ Tensor.flatten = flatten
 Tensor.unflatten = unflatten
 Tensor.squeeze = squeeze
 Tensor.unsqueeze = unsqueeze
+
+
+def squeeze_(self, dim=None):
+    """squeeze(dim), in place."""
+    from .transpose import become_view
+    check_inplace_allowed(self)
+    return become_view(self, squeeze(self, dim))
+
+
+def unsqueeze_(self, dim):
+    """unsqueeze(dim), in place."""
+    from .transpose import become_view
+    check_inplace_allowed(self)
+    return become_view(self, unsqueeze(self, dim))
+
+
+Tensor.squeeze_ = squeeze_
+Tensor.unsqueeze_ = unsqueeze_
 Tensor.expand = expand
 Tensor.expand_as = expand_as
 Tensor.broadcast_to = broadcast_to

@@ -7,6 +7,7 @@ import warnings
 from .._tensor import Tensor, wrap_dim
 from ..autograd.function import NONE, Op
 from ..autograd.grad_mode import ENABLED
+from ._inplace import bump_version, check_inplace_allowed
 from ._strides import fmt, int_list, view_apply, wrap_view
 
 
@@ -161,7 +162,49 @@ def _swap(self, axis0, axis1):
     return transpose(self, axis0, axis1)
 
 
+# ---------------------------------------------------------------- in-place view ops
+# t_(), transpose_(), squeeze_(), unsqueeze_() give the tensor itself the view's geometry; in
+# a graph its history becomes the view op's, under the in-place node name torch shows.
+_INPLACE_NAMES = {"TBackward0": "TBackward1", "TransposeBackward0": "TransposeBackward1",
+                  "SqueezeBackward0": "SqueezeBackward3", "SqueezeBackward1": "SqueezeBackward4",
+                  "SqueezeBackward2": "SqueezeBackward5", "UnsqueezeBackward0": "UnsqueezeBackward1"}
+
+
+def become_view(self, r):
+    """Make self the view r of its own memory, in place (r computed out of place from self)."""
+    fn = r.grad_fn
+    if fn is not None:
+        fn.name = _INPLACE_NAMES.get(fn.name_(), fn.name_())
+        self.grad_fn = fn
+        self.requires_grad = True
+        out = r._meta.get("out") if r._meta else None
+        if out is not None:
+            self._meta = dict(self._meta or {}, out=out)
+    self._a = r._a
+    bump_version(self)
+    return self
+
+
+def t_(self):
+    """t(), in place."""
+    n = self._a.ndim
+    if n > 2:
+        raise RuntimeError(f"t_() expects a tensor with <= 2 dimensions, but self is {n}D")
+    check_inplace_allowed(self)
+    return become_view(self, t(self))
+
+
+def transpose_(self, dim0, dim1):
+    """transpose(dim0, dim1), in place."""
+    check_inplace_allowed(self)
+    return become_view(self, transpose(self, dim0, dim1))
+
+
 Tensor.transpose = transpose
+Tensor.t_ = t_
+Tensor.transpose_ = transpose_
+Tensor.swapaxes_ = transpose_
+Tensor.swapdims_ = transpose_
 Tensor.swapaxes = _swap
 Tensor.swapdims = _swap
 Tensor.t = t
