@@ -27,15 +27,16 @@ from .ops import (pointwise, division, power, unary, comparison, bitwise, ternar
                   structure)
 from .ops import special as _special_ops   # torch.special is the namespace module special.py
 from .ops import linalg as _products     # mm, matmul, bmm ...; torch.linalg is the package linalg/
+from .ops import complex as _complex_ops  # real, imag, view_as_real ...; torch.complex is the function
 
 # Each ops module lists its public functions in __all__; they form the torch namespace.
 for _m in (pointwise, division, power, unary, comparison, bitwise, ternary, reduction, extrema,
            statistics, scan, sorting, shape, transpose, indexing, join, reorder, gather, _products,
            matmul_add, conversion, nn_ops, activation, normalization, padding, _special_ops,
-           structure):
+           structure, _complex_ops):
     for _n in _m.__all__:
         globals()[_n] = getattr(_m, _n)
-del _m, _n, _products, _special_ops
+del _m, _n, _products, _special_ops, _complex_ops
 
 from . import nn, optim, utils     # noqa: E402  (they build on everything above)
 from . import serialization        # noqa: E402  (torch.save / torch.load; pickle and zipfile load on first use)

@@ -135,6 +135,8 @@ class Matmul(Op):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.inputs
+        if a.dtype.is_complex:      # complex: the gradients multiply by the conjugates
+            a, b = a.conj(), b.conj()
         ta, tb = ctx.ta, ctx.tb
         na, nb = a._a.ndim, b._a.ndim
         ga = gb = None
@@ -472,6 +474,8 @@ class Outer(Op):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.inputs
+        if a.dtype.is_complex or b.dtype.is_complex:
+            a, b = a.conj(), b.conj()
         d = g.dtype
         ga = einsum("ij,j->i", g, b if b.dtype is d else b.to(d)) if ctx.needs_input_grad[0] else None
         gb = einsum("ij,i->j", g, a if a.dtype is d else a.to(d)) if ctx.needs_input_grad[1] else None

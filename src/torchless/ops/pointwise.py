@@ -158,8 +158,18 @@ class Mul(Pointwise):
     @staticmethod
     def backward(ctx, g):
         x, y = ctx.inputs
+        if g.dtype.is_complex:                    # complex: multiply by the conjugates
+            x, y = _conj(x), _conj(y)
         (fx, _), (fy, _) = ctx.next_functions     # compute only the gradients that flow
         return (g * y if fx is not None else None), (g * x if fy is not None else None)
+
+
+def _conj(x):
+    """The complex conjugate of an operand (a tensor or a Python number); the gradient of a
+    product or quotient of complex numbers multiplies by the other operand's conjugate."""
+    if isinstance(x, Tensor):
+        return x.conj() if x.dtype.is_complex else x
+    return x.conjugate() if isinstance(x, complex) else x
 
 
 class Div(Pointwise):
@@ -176,6 +186,8 @@ class Div(Pointwise):
     @staticmethod
     def backward(ctx, g):
         x, y = ctx.inputs
+        if g.dtype.is_complex:                    # complex: divide by the conjugates
+            x, y = _conj(x), _conj(y)
         gx = g / y if ctx.next_functions[0][0] is not None else None
         return gx, (-g * ((x / y) / y) if ctx.next_functions[1][0] is not None else None)
 

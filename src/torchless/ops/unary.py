@@ -179,7 +179,10 @@ class Reciprocal(Pointwise):
 
     @staticmethod
     def backward(ctx, g):
-        return (-g * (ctx.out * ctx.out),)
+        o = ctx.out
+        if o.dtype.is_complex:      # complex: the conjugate of the derivative
+            o = o.conj()
+        return (-g * (o * o),)
 
 
 # ---------------------------------------------------------------- trigonometric, hyperbolic
@@ -336,7 +339,8 @@ class Abs(Pointwise):
 
     @staticmethod
     def backward(ctx, g):
-        return (g * ctx.inputs[0].sign(),)
+        x = ctx.inputs[0]
+        return (g * (x.sgn() if x.dtype.is_complex else x.sign()),)   # sgn: z / |z| (0 at 0)
 
 
 class Sign(Pointwise):
