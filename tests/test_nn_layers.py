@@ -254,3 +254,20 @@ def test_mlp_training_loss_curve_matches_torch():
     np.testing.assert_allclose(curves[0][0], curves[1][0], rtol=2e-3, atol=1e-4)
     assert curves[0][0][-20:].mean() < curves[0][0][:20].mean() * 0.6
     assert abs(curves[0][1] - curves[1][1]) < 0.02
+
+
+@pytest.mark.parametrize("bias", [True, False])
+def test_linear_graph_has_torchs_shape(bias):
+    """nn.Linear's node has torch's edges: (bias, input, weight.T) for AddmmBackward0, the
+    weight reached through TBackward0 (the 60-minute blitz prints this walk)."""
+    out = []
+    for L in (torch, tl):
+        L.manual_seed(0)
+        lin = L.nn.Linear(4, 3, bias=bias)
+        x = L.randn(2, 4, requires_grad=True)
+        y = lin(x)
+        walk = [[n.name() if n else None for n, _ in y.grad_fn.next_functions]]
+        walk.append([n.name() for n, _ in y.grad_fn.next_functions[-1][0].next_functions])
+        y.sum().backward()
+        out.append((y.grad_fn.name(), walk, lin.weight.grad.tolist(), x.grad.tolist()))
+    assert out[1] == out[0]

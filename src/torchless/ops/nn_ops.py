@@ -11,7 +11,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, wrap_dim
-from ..autograd.function import NOCTX, NONE, Op
+from ..autograd.function import NOCTX, NONE, Op, tracked
 from ..autograd.grad_mode import ENABLED
 from ._pw import F16, F32, check_tensor, not_implemented
 from .linalg import Matmul, _mm_dtype_error, _mm_shape_error, matmul, mm
@@ -120,63 +120,104 @@ _ndot = np.ndarray.dot
 _matmul = np.matmul
 
 
-class Linear(Op):
-    """input @ weight.T + bias for input of any rank >= 1 (weight 2-D): one BLAS product.
+def _linear_kernel(ctx, x, wt, b):
+    """x @ wt (+ b) with wt = weight.T (a view): one BLAS product; the grad_fn name torch shows
+    for the case goes to ctx."""
+    if x.ndim == 2:
+        r = _ndot(x, wt) if x.flags.c_contiguous else _matmul(x, wt)
+        if b is not None:
+            r += b
+        else:
+            ctx.name = "MmBackward0"
+        return r
+    shape = x.shape[:-1] + (wt.shape[1],)
+    r = _matmul(x.reshape(-1, x.shape[-1]), wt)
+    if b is not None:
+        r += b
+        ctx.name = "ViewBackward0"
+    else:
+        ctx.name = "SqueezeBackward4" if x.ndim == 1 else "UnsafeViewBackward0"
+    return r.reshape(shape)
 
-    The grad_fn takes the name of torch's last node for the case: AddmmBackward0 (2-D with
-    bias), MmBackward0 (2-D), ViewBackward0 (other ranks with bias), UnsafeViewBackward0 /
-    SqueezeBackward4 (other ranks / 1-D without)."""
+
+class WeightT(Op):
+    """weight.t() inside linear: torch's TBackward0 between the product and the weight.  Its
+    gradient is the product's weight gradient transposed back (without a copy when that is a
+    transposed view of a fresh array, so the weight can take it over as its .grad)."""
+
+    name = "TBackward0"
+    kind = NONE
+    needs_inputs = False
+
+    @staticmethod
+    def forward(ctx, w):
+        return w.T
+
+    @staticmethod
+    def backward(ctx, g):
+        if not ENABLED[0]:
+            a = g._a
+            base = a.base
+            if base is not None and base.flags.c_contiguous and base.shape == a.shape[::-1] \
+                    and a.T.ctypes.data == base.ctypes.data and a.T.strides == base.strides:
+                return (_wrap(base, g.dtype),)
+        return (g.t(),)
+
+
+class Linear(Op):
+    """bias + input @ weight.T for input of any rank >= 1 (weight 2-D): one BLAS product.
+
+    Recorded as torch records it: inputs (bias, input, weight.T) for AddmmBackward0 (2-D with
+    bias), (input, weight.T) for MmBackward0, the weight reached through a TBackward0 node
+    (WeightT).  Other ranks take the name of torch's last node for the case: ViewBackward0
+    (with bias), UnsafeViewBackward0 / SqueezeBackward4 (without)."""
 
     name = "AddmmBackward0"
     kind = NONE
 
     @staticmethod
-    def forward(ctx, x, w, b=None):
-        wt = w.T
-        if x.ndim == 2:
-            r = _ndot(x, wt) if x.flags.c_contiguous else _matmul(x, wt)
-            if b is not None:
-                r += b
-            else:
-                ctx.name = "MmBackward0"
-            return r
-        shape = x.shape[:-1] + (w.shape[0],)
-        r = _matmul(x.reshape(-1, x.shape[-1]), wt)
-        if b is not None:
-            r += b
-            ctx.name = "ViewBackward0"
+    def forward(ctx, *args):
+        if len(args) == 3:
+            b, x, wt = args
         else:
-            ctx.name = "SqueezeBackward4" if x.ndim == 1 else "UnsafeViewBackward0"
-        return r.reshape(shape)
+            (x, wt), b = args, None
+        return _linear_kernel(ctx, x, wt, b)
 
     @staticmethod
     def backward(ctx, g):
-        x, w, b = ctx.inputs
+        inputs = ctx.inputs
         need = ctx.needs_input_grad
+        if len(inputs) == 3:
+            _, x, wt = inputs
+            nb, nx, nw = need
+        else:
+            (x, wt), nb = inputs, False
+            nx, nw = need
         xs = x._a.shape
         if not ENABLED[0]:
             # no graph of the backward is wanted: straight NumPy, no op bookkeeping
-            ga, xa, wa = g._a, x._a, w._a
+            ga, xa, wta = g._a, x._a, wt._a
             if len(xs) != 2:
-                ga = ga.reshape(-1, wa.shape[0])
+                ga = ga.reshape(-1, wta.shape[1])
                 xa = xa.reshape(-1, xs[-1])
-            gx = _wrap(_matmul(ga, wa).reshape(xs)) if need[0] else None
-            gw = _wrap(_matmul(ga.T, xa)) if need[1] else None
-            gb = None
-            if need[2]:
-                gb = _wrap(ga.sum(0)) if b._a.ndim == 1 else _wrap(ga)
-            return gx, gw, gb
-        g2 = g if len(xs) == 2 else g.reshape(-1, w._a.shape[0])
-        gx = gw = None
-        if need[0]:
-            gx = Matmul.apply(g2, w)
+            gx = _wrap(_matmul(ga, wta.T).reshape(xs)) if nx else None
+            # the weight's gradient g^T x, handed on transposed (WeightT undoes it)
+            gwt = _wrap(_matmul(ga.T, xa).T) if nw else None
+            gb = _wrap(ga.sum(0)) if nb else None
+            return (gb, gx, gwt) if len(inputs) == 3 else (gx, gwt)
+        g2 = g if len(xs) == 2 else g.reshape(-1, wt._a.shape[1])
+        gx = gwt = None
+        if nx:
+            gx = Matmul.apply(g2, wt, tb=True)
             if len(xs) != 2:
                 gx = gx.reshape(xs)
-        if need[1]:
+        if nw:
             x2 = x if len(xs) == 2 else x.reshape(-1, xs[-1])
-            gw = Matmul.apply(g2, x2, ta=True)
+            gwt = Matmul.apply(x2, g2, ta=True)
+        if len(inputs) == 2:
+            return gx, gwt
         # the bias gradient is g summed over the batch: the engine sums it to bias's shape
-        return gx, gw, (g2 if need[2] else None)
+        return (g2 if nb else None), gx, gwt
 
 
 _LINEAR_FAST = frozenset((D.float32, D.float64))
@@ -193,10 +234,15 @@ def linear(input, weight, bias=None):
                     and bias._a.shape == wa.shape[:1]))):
             if ENABLED[0] and (weight.requires_grad or input.requires_grad or (
                     bias is not None and bias.requires_grad)):
-                return Linear.apply(input, weight, bias)
+                return _linear_recorded(input, weight, bias)
             # nothing to record: the forward alone
-            return _wrap(Linear.forward(NOCTX, xa, wa, None if bias is None else bias._a), dt)
+            return _wrap(_linear_kernel(NOCTX, xa, wa.T, None if bias is None else bias._a), dt)
     return _linear_general(input, weight, bias)
+
+
+def _linear_recorded(input, weight, bias):
+    wt = WeightT.apply(weight) if weight.requires_grad else weight.t()
+    return Linear.apply(input, wt) if bias is None else Linear.apply(bias, input, wt)
 
 
 def _linear_general(input, weight, bias):
@@ -232,7 +278,8 @@ def _linear_general(input, weight, bias):
     else:
         _check_addmm(bias, x2, wt, 1, 1)
     if input.dtype in _LINEAR_FAST and bias is None:
-        return Linear.apply(input, weight, None)
+        return _linear_recorded(input, weight, None) if tracked(input, weight) else \
+            _wrap(_linear_kernel(NOCTX, xa, wa.T, None), weight.dtype)
     r = mm(x2, wt) if bias is None else addmm(bias, x2, wt)
     return r if xa.ndim == 2 else r.reshape(xa.shape[:-1] + (wa.shape[0],))
 
