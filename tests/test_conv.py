@@ -432,3 +432,14 @@ def test_lenet_forward_backward_sgd_step():
         np.testing.assert_allclose(a, b, rtol=1e-3, atol=1e-5)
     for a, b in zip(pl, pt):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_torch_level_conv_and_pool_functions():
+    out = []
+    for L in (torch, tl):
+        L.manual_seed(0)
+        x, w = L.randn(1, 2, 8, 8), L.randn(3, 2, 3, 3)
+        out.append((round(L.conv2d(x, w, padding=1).sum().item(), 3), L.max_pool2d(x, 2).tolist(),
+                    L.max_pool1d(x[0], 2).tolist(), L.avg_pool1d(x[0], 2).tolist(),
+                    L.conv1d(x[:, :, 0], w[:, :, 0]).shape, L.conv3d(x[:, :, None], w[:, :, None]).shape))
+    assert out[1] == out[0]

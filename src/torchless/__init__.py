@@ -39,6 +39,8 @@ for _m in (pointwise, division, power, unary, comparison, bitwise, ternary, redu
 del _m, _n, _products, _special_ops, _complex_ops
 
 from . import nn, optim, utils     # noqa: E402  (they build on everything above)
+from .ops.conv import conv1d, conv2d, conv3d                    # noqa: E402
+from .ops.pool import avg_pool1d, max_pool1d, max_pool2d        # noqa: E402
 from . import serialization        # noqa: E402  (torch.save / torch.load; pickle and zipfile load on first use)
 from .serialization import save, load   # noqa: E402
 
