@@ -257,17 +257,21 @@ def test_mlp_training_loss_curve_matches_torch():
 
 
 @pytest.mark.parametrize("bias", [True, False])
-def test_linear_graph_has_torchs_shape(bias):
-    """nn.Linear's node has torch's edges: (bias, input, weight.T) for AddmmBackward0, the
-    weight reached through TBackward0 (the 60-minute blitz prints this walk)."""
+def test_linear_graph_has_torchs_edge_order(bias):
+    """nn.Linear's node has torch's edges in torch's order: (bias, input, weight) for
+    AddmmBackward0 (the 60-minute blitz prints next_functions[0][0]: the bias's
+    AccumulateGrad).  torch's weight edge goes through a TBackward0 node; here it is fused."""
     out = []
     for L in (torch, tl):
         L.manual_seed(0)
         lin = L.nn.Linear(4, 3, bias=bias)
         x = L.randn(2, 4, requires_grad=True)
         y = lin(x)
-        walk = [[n.name() if n else None for n, _ in y.grad_fn.next_functions]]
-        walk.append([n.name() for n, _ in y.grad_fn.next_functions[-1][0].next_functions])
+        walk = [n.name() if n else None for n, _ in y.grad_fn.next_functions][:-1]
+        last = y.grad_fn.next_functions[-1][0]
+        if L is torch:
+            last = last.next_functions[0][0]        # TBackward0 -> the weight's AccumulateGrad
         y.sum().backward()
-        out.append((y.grad_fn.name(), walk, lin.weight.grad.tolist(), x.grad.tolist()))
+        out.append((y.grad_fn.name(), walk, last.variable is lin.weight,
+                    lin.weight.grad.tolist(), x.grad.tolist()))
     assert out[1] == out[0]
