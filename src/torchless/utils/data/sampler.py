@@ -6,6 +6,7 @@ iteration starts and shuffles with a fresh Generator seeded from it (shared/RNG.
 """
 from __future__ import annotations
 
+from itertools import islice as _islice
 from typing import Generic, TypeVar
 
 from ..._creation import as_tensor
@@ -142,15 +143,16 @@ class BatchSampler(Sampler[list]):
         self.drop_last = drop_last
 
     def __iter__(self):
-        # A generator, so the sampler is only started (and its seed drawn) at the first batch.
+        # A generator, so the sampler is only started (and its seed drawn) at the first batch;
+        # each batch takes exactly batch_size indices (islice pulls them without a Python loop).
         size = self.batch_size
-        batch = []
-        for idx in self.sampler:
-            batch.append(idx)
-            if len(batch) == size:
-                yield batch
-                batch = []
-        if batch and not self.drop_last:
+        it = iter(self.sampler)
+        while True:
+            batch = list(_islice(it, size))
+            if len(batch) < size:
+                if batch and not self.drop_last:
+                    yield batch
+                return
             yield batch
 
     def __len__(self) -> int:
