@@ -8,6 +8,7 @@ from .modules import (ELU, GELU, BatchNorm1d, BatchNorm2d, BCELoss, BCEWithLogit
 from .modules import (AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, Conv1d, Conv2d, Conv3d, MaxPool1d,
                       MaxPool2d)
 from .parameter import Buffer, Parameter
+from . import modules as _modules
 
 __all__ = ["Module", "Parameter", "Buffer", "Sequential", "ModuleList", "ModuleDict",
            "ParameterList", "ParameterDict", "Identity", "Linear", "Bilinear", "Flatten",
@@ -17,3 +18,7 @@ __all__ = ["Module", "Parameter", "Buffer", "Sequential", "ModuleList", "ModuleD
            "CrossEntropyLoss", "BCELoss", "BCEWithLogitsLoss", "functional", "init", "utils",
            "Conv1d", "Conv2d", "Conv3d", "MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d",
            "AdaptiveAvgPool2d"]
+
+for _n in _modules._EXTRA:
+    globals()[_n] = getattr(_modules, _n)
+__all__ += _modules._EXTRA

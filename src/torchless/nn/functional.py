@@ -199,3 +199,12 @@ def one_hot(tensor, num_classes=-1):
     np.put_along_axis(out, a[..., None], 1, axis=-1)
     return _wrap(out, D.int64)
 
+
+
+# More functions, one module per family (each lists its names in __all__).
+from . import _functional_act, _functional_norm  # noqa: E402
+for _m in (_functional_act, _functional_norm):
+    for _n in _m.__all__:
+        globals()[_n] = getattr(_m, _n)
+    __all__ += _m.__all__
+del _m

@@ -21,3 +21,14 @@ __all__ = ["Module", "Sequential", "ModuleList", "ModuleDict", "ParameterList", 
            "MSELoss", "L1Loss", "SmoothL1Loss", "NLLLoss", "CrossEntropyLoss", "BCELoss",
            "BCEWithLogitsLoss", "Conv1d", "Conv2d", "Conv3d", "MaxPool1d", "MaxPool2d", "AvgPool1d",
            "AvgPool2d", "AdaptiveAvgPool2d"]
+
+# More layers, one module per family (each lists its classes in __all__): _EXTRA names them
+# for torch.nn.
+from . import activation_more, loss_more, normalization_more, rnn  # noqa: E402
+_EXTRA = []
+for _m in (activation_more, loss_more, normalization_more, rnn):
+    for _n in _m.__all__:
+        globals()[_n] = getattr(_m, _n)
+    _EXTRA += _m.__all__
+__all__ += _EXTRA
+del _m

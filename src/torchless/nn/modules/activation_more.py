@@ -1,0 +1,4 @@
+"""More activation modules."""
+from __future__ import annotations
+
+__all__: list = []
