@@ -288,3 +288,44 @@ def test_grad_fn_names():
             expected = names
         else:
             assert names == expected
+
+
+_HOLO = ['exp', 'exp2', 'expm1', 'log', 'log2', 'log10', 'log1p', 'sqrt', 'rsqrt', 'sin', 'cos',
+         'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh', 'sigmoid', 'acosh', 'asinh',
+         'atanh', 'reciprocal', 'pow_scalar', 'pow_tensor', 'scalar_pow', 'mul', 'div']
+
+
+@pytest.mark.parametrize("name", _HOLO)
+def test_complex_gradients_follow_torchs_convention(name):
+    """For complex z torch's gradient is g * conj(f'(z)) (conjugate Wirtinger): checked on a
+    real loss of a complex result, for every holomorphic elementwise op."""
+    out = []
+    for L in (torch, tl):
+        L.manual_seed(0)
+        z = (L.randn(4, dtype=L.complex128) * 0.5 + 0.3).requires_grad_()
+        w = (L.randn(4, dtype=L.complex128) * 0.3 + 1).requires_grad_()
+        f = {"pow_scalar": lambda: z ** 2.5, "pow_tensor": lambda: z ** w,
+             "scalar_pow": lambda: 2.0 ** z, "mul": lambda: z * w, "div": lambda: z / w}.get(
+            name, lambda: getattr(L, name)(z))
+        r = f()
+        (r.real * 1.3 - r.imag * 0.7).sum().backward()
+        out.append((r.grad_fn.name(), z.grad.numpy(), None if w.grad is None else w.grad.numpy()))
+    assert out[1][0] == out[0][0]
+    np.testing.assert_allclose(out[1][1], out[0][1], rtol=1e-12, atol=1e-14)
+    if out[0][2] is not None:
+        np.testing.assert_allclose(out[1][2], out[0][2], rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("dt", ["complex64", "complex128"])
+def test_complex_random_factories(dt):
+    """rand / randn / uniform_ / normal_ on complex dtypes draw torch's numbers (the real view,
+    randn with std 1/sqrt(2))."""
+    out = []
+    for L in (torch, tl):
+        d = getattr(L, dt)
+        L.manual_seed(0)
+        out.append([L.rand(3, dtype=d).tolist(), L.randn(5, dtype=d).tolist(),
+                    L.randn(20, dtype=d).tolist(), L.empty(4, dtype=d).uniform_(-1, 2).tolist(),
+                    L.empty(20, dtype=d).normal_(1.0, 2.0).tolist(),
+                    L.randn_like(L.zeros(3, dtype=d)).tolist()])
+    assert out[1] == out[0]

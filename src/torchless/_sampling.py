@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import warnings
 
+import math
+
 import numpy as np
 
 from . import _dtype as D
@@ -151,7 +153,12 @@ def _check_uniform(dtype, low, high):
 
 
 def uniform_draw(dtype, n, low, high, generator=None):
-    """n values of uniform_(low, high) for a tensor of `dtype`, in fill order."""
+    """n values of uniform_(low, high) for a tensor of `dtype`, in fill order (a complex
+    tensor as its real view: 2n values)."""
+    if dtype.is_complex:
+        real = D.float64 if dtype is D.complex128 else D.float32
+        return uniform_draw(real, 2 * n, low, high, generator).astype(
+            real.np, copy=False).view(dtype.np)
     low, high = float(low), float(high)
     _check_uniform(dtype, low, high)
     return _uniform_values(_eng(generator, "uniform_"), n, dtype, low, high)
@@ -169,7 +176,12 @@ def uniform_(self: Tensor, from_=0.0, to=1.0, *, generator=None, **kw) -> Tensor
 
 # ------------------------------------------------------------------ normal_
 def normal_draw(dtype, n, mean=0.0, std=1.0, generator=None, contiguous=True):
-    """n values of normal_(mean, std) for a tensor of `dtype` (contiguous or not), in fill order."""
+    """n values of normal_(mean, std) for a tensor of `dtype` (contiguous or not), in fill order.
+    A complex tensor is filled as its real view (2n values) with std / sqrt(2), as torch does."""
+    if dtype.is_complex:
+        real = D.float64 if dtype is D.complex128 else D.float32
+        v = normal_draw(real, 2 * n, mean, float(std) / math.sqrt(2), generator, contiguous)
+        return v.astype(real.np, copy=False).view(dtype.np)
     _require_float(dtype, "normal_kernel_cpu")
     mean, std = float(mean), float(std)
     if not std >= 0.0:

@@ -120,6 +120,25 @@ class Pointwise(Op):
             raise
 
 
+def holomorphic(cls):
+    """Class decorator for ops whose backward is written g * f'(z): for complex inputs torch's
+    gradient is g * conj(f'(z)) (the conjugate Wirtinger convention), which is
+    conj(backward(conj(g))); real inputs run the backward as written."""
+    f = cls.__dict__["backward"]
+    f = f.__func__ if isinstance(f, staticmethod) else f
+
+    def backward(ctx, *grads):
+        if grads[0].dtype.is_complex:
+            r = f(ctx, *(g.conj() for g in grads))
+            if r.__class__ is not tuple:
+                r = (r,)
+            return tuple(x.conj() if x is not None and x.dtype.is_complex else x for x in r)
+        return f(ctx, *grads)
+    backward.__doc__ = f.__doc__
+    cls.backward = staticmethod(backward)
+    return cls
+
+
 class NotImplementedGrad(Pointwise):
     """Ops torch gives no derivative (floor_divide, remainder with a scalar self): the result
     requires grad but backward raises, as torch's ``NotImplemented`` node does."""

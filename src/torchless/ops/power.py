@@ -13,6 +13,7 @@ from .._tensor import Tensor, _wrap
 from ._pw import (F16, F32, FAST_FLOAT, NUMBER, TENSOR_OR_NUMBER, Pointwise, check_cast,
                   check_int_scalar, check_operand, check_tensor, f32_of, inplace, inplace_from,
                   not_implemented, write_out)
+from ._pw import holomorphic
 from .ternary import where
 
 
@@ -109,6 +110,7 @@ def _check_int_exponent(base, exponent):
     raise RuntimeError(f"value cannot be converted to type {name} without overflow")
 
 
+@holomorphic
 class Pow(Pointwise):
     """tensor ** scalar"""
 
@@ -130,6 +132,7 @@ def _masked_zero(cond, t):
     return where(cond, 0.0, t)
 
 
+@holomorphic
 class PowTensor(Pointwise):
     """tensor ** tensor"""
 
@@ -147,10 +150,12 @@ class PowTensor(Pointwise):
         if ctx.needs_input_grad[0]:
             gx = g * _masked_zero(e == 0, e * x ** (e - 1))
         if ctx.needs_input_grad[1]:
-            ge = g * _masked_zero((x == 0) & (e >= 0), ctx.out * x.log())
+            er = e.real if e.dtype.is_complex else e
+            ge = g * _masked_zero((x == 0) & (er >= 0), ctx.out * x.log())
         return gx, ge
 
 
+@holomorphic
 class PowScalarBase(Pointwise):
     """scalar ** tensor"""
 

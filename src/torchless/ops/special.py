@@ -27,6 +27,7 @@ from ..autograd.function import FLOAT, NONE, Op
 from . import _gamma as G
 from ._pw import (F16, F32, FAST_FLOAT, Pointwise, arg_error, check_tensor, inplace,
                   not_implemented, unary_function, unary_inplace, via_f32, write_out)
+from ._pw import holomorphic
 from .reduction import _structseq, nansum, return_types
 from .special_binary import (copysign, float_power, fmax, fmin, gcd, gcd_, heaviside, hypot,
                              lcm, lcm_, ldexp, ldexp_, logaddexp, logaddexp2, nextafter, xlogy,
@@ -54,6 +55,7 @@ def _mask(cond):
 
 
 # ---------------------------------------------------------------- inverse hyperbolics
+@holomorphic
 class Acosh(Pointwise):
     name = "AcoshBackward0"
     kind = FLOAT
@@ -62,9 +64,12 @@ class Acosh(Pointwise):
     @staticmethod
     def backward(ctx, g):
         x = ctx.inputs[0]
+        if x.dtype.is_complex:      # torch's branch for complex z: 1 / (sqrt(z-1) sqrt(z+1))
+            return (g / ((x - 1).sqrt() * (x + 1).sqrt()),)
         return (g * (x * x - 1).rsqrt(),)
 
 
+@holomorphic
 class Asinh(Pointwise):
     name = "AsinhBackward0"
     kind = FLOAT
@@ -76,6 +81,7 @@ class Asinh(Pointwise):
         return (g * (x * x + 1).rsqrt(),)
 
 
+@holomorphic
 class Atanh(Pointwise):
     name = "AtanhBackward0"
     kind = FLOAT

@@ -19,6 +19,7 @@ from ._erf import erf as _erf64
 from .activation import ThresholdBackward
 from ._pw import (F16, FAST_FLOAT, TIES_KEEP_SECOND, Pointwise, check_tensor, inplace, keep_first,
                   not_implemented, unary_function, unary_inplace, via_f32, write_out)
+from ._pw import holomorphic
 
 _INTS = frozenset((D.uint8, D.int8, D.int16, D.int32, D.int64))
 _REAL = FAST_FLOAT | _INTS
@@ -75,6 +76,7 @@ def _rad2deg(a):
 
 
 # ---------------------------------------------------------------- exp / log
+@holomorphic
 class Exp(Pointwise):
     name = "ExpBackward0"
     kind = FLOAT
@@ -86,6 +88,7 @@ class Exp(Pointwise):
         return (g * ctx.out,)
 
 
+@holomorphic
 class Exp2(Pointwise):
     name = "Exp2Backward0"
     kind = FLOAT
@@ -97,6 +100,7 @@ class Exp2(Pointwise):
         return (g * ctx.out * _LN2,)
 
 
+@holomorphic
 class Expm1(Pointwise):
     name = "Expm1Backward0"
     kind = FLOAT
@@ -108,6 +112,7 @@ class Expm1(Pointwise):
         return (g * (ctx.out + 1),)
 
 
+@holomorphic
 class Log(Pointwise):
     name = "LogBackward0"
     kind = FLOAT
@@ -118,6 +123,7 @@ class Log(Pointwise):
         return (g / ctx.inputs[0],)
 
 
+@holomorphic
 class Log2(Pointwise):
     name = "Log2Backward0"
     kind = FLOAT
@@ -128,6 +134,7 @@ class Log2(Pointwise):
         return (g / (ctx.inputs[0] * _LN2),)
 
 
+@holomorphic
 class Log10(Pointwise):
     name = "Log10Backward0"
     kind = FLOAT
@@ -138,6 +145,7 @@ class Log10(Pointwise):
         return (g / (ctx.inputs[0] * _LN10),)
 
 
+@holomorphic
 class Log1p(Pointwise):
     name = "Log1PBackward0"
     kind = FLOAT
@@ -149,6 +157,7 @@ class Log1p(Pointwise):
 
 
 # ---------------------------------------------------------------- roots, reciprocal
+@holomorphic
 class Sqrt(Pointwise):
     name = "SqrtBackward0"
     kind = FLOAT
@@ -160,6 +169,7 @@ class Sqrt(Pointwise):
         return (g / (2 * ctx.out),)
 
 
+@holomorphic
 class Rsqrt(Pointwise):
     name = "RsqrtBackward0"
     kind = FLOAT
@@ -186,6 +196,7 @@ class Reciprocal(Pointwise):
 
 
 # ---------------------------------------------------------------- trigonometric, hyperbolic
+@holomorphic
 class Sin(Pointwise):
     name = "SinBackward0"
     kind = FLOAT
@@ -196,6 +207,7 @@ class Sin(Pointwise):
         return (g * ctx.inputs[0].cos(),)
 
 
+@holomorphic
 class Cos(Pointwise):
     name = "CosBackward0"
     kind = FLOAT
@@ -206,6 +218,7 @@ class Cos(Pointwise):
         return (g * -ctx.inputs[0].sin(),)
 
 
+@holomorphic
 class Tan(Pointwise):
     name = "TanBackward0"
     kind = FLOAT
@@ -217,6 +230,7 @@ class Tan(Pointwise):
         return (g * (1 + ctx.out * ctx.out),)
 
 
+@holomorphic
 class Asin(Pointwise):
     name = "AsinBackward0"
     kind = FLOAT
@@ -228,6 +242,7 @@ class Asin(Pointwise):
         return (g * (1 - x * x).rsqrt(),)
 
 
+@holomorphic
 class Acos(Pointwise):
     name = "AcosBackward0"
     kind = FLOAT
@@ -239,6 +254,7 @@ class Acos(Pointwise):
         return (g * -(1 - x * x).rsqrt(),)
 
 
+@holomorphic
 class Atan(Pointwise):
     name = "AtanBackward0"
     kind = FLOAT
@@ -250,6 +266,7 @@ class Atan(Pointwise):
         return (g / (x * x + 1),)
 
 
+@holomorphic
 class Sinh(Pointwise):
     name = "SinhBackward0"
     kind = FLOAT
@@ -260,6 +277,7 @@ class Sinh(Pointwise):
         return (g * ctx.inputs[0].cosh(),)
 
 
+@holomorphic
 class Cosh(Pointwise):
     name = "CoshBackward0"
     kind = FLOAT
@@ -270,6 +288,7 @@ class Cosh(Pointwise):
         return (g * ctx.inputs[0].sinh(),)
 
 
+@holomorphic
 class Tanh(Pointwise):
     name = "TanhBackward0"
     kind = FLOAT
@@ -283,6 +302,7 @@ class Tanh(Pointwise):
 
 
 # ---------------------------------------------------------------- activations, erf
+@holomorphic
 class Sigmoid(Pointwise):
     name = "SigmoidBackward0"
     kind = FLOAT
