@@ -357,3 +357,27 @@ def test_resample_errors():
             F.fold(lib.ones(1, 4, 5), (3, 3), 2)
         with pytest.raises(RuntimeError, match="divisible by the product of kernel_size"):
             F.fold(lib.ones(1, 5, 4), (3, 3), 2)
+
+
+def test_resample_dtype_errors():
+    for lib in (tl, torch):
+        F = lib.nn.functional
+        with pytest.raises(NotImplementedError, match="compute_indices_weights_nearest"):
+            F.interpolate(lib.ones(1, 1, 3, dtype=lib.int64), scale_factor=2)
+        with pytest.raises(NotImplementedError, match="compute_indices_weights_linear"):
+            F.interpolate(lib.ones(1, 1, 3, dtype=lib.int64), scale_factor=2, mode="linear")
+        with pytest.raises(NotImplementedError, match="im2col_out_cpu"):
+            F.unfold(lib.ones(1, 1, 2, 2, dtype=lib.uint8), 2)
+        with pytest.raises(NotImplementedError, match="col2im_out_cpu"):
+            F.fold(lib.ones(1, 4, 1, dtype=lib.int64), 2, 2)
+        with pytest.raises(NotImplementedError, match="GroupNormKernelImpl"):
+            F.group_norm(lib.ones(2, 4, 3, dtype=lib.int64), 2)
+        y = F.interpolate(lib.arange(12, dtype=lib.uint8).reshape(1, 1, 3, 4), scale_factor=2)
+        assert str(y.dtype) == "torch.uint8"
+    a = np.arange(24, dtype=np.uint8).reshape(1, 2, 3, 4)
+    np.testing.assert_array_equal(
+        arr(tl.nn.functional.interpolate(tl.tensor(a), size=(5, 7))),
+        arr(torch.nn.functional.interpolate(torch.tensor(a), size=(5, 7))))
+    p = np.arange(16).reshape(1, 4, 2, 2)
+    np.testing.assert_array_equal(arr(tl.nn.functional.pixel_shuffle(tl.tensor(p), 2)),
+                                  arr(torch.nn.functional.pixel_shuffle(torch.tensor(p), 2)))

@@ -284,6 +284,9 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     if antialias:
         raise NotImplementedError("interpolate: antialias=True is not supported by torchless")
     if mode in ("nearest", "nearest-exact"):
+        if input.dtype.category < D.FLOAT and input.dtype is not D.uint8:
+            raise NotImplementedError('"compute_indices_weights_nearest" not implemented for '
+                                      f"'{input.dtype.type_name}'")
         exact = mode == "nearest-exact"
         maps = tuple((i + 2, _rs.nearest_map(input.shape[i + 2], out[i], scales[i], exact))
                      for i in range(dim))
@@ -294,7 +297,7 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
             raise NotImplementedError(f"Got {input.dim()}D input, but {mode} mode needs "
                                       f"{want}D input")
         if input.dtype.category < D.FLOAT:
-            raise NotImplementedError(f'"upsample_{mode}{dim}d_out_frame" not implemented for '
+            raise NotImplementedError('"compute_indices_weights_linear" not implemented for '
                                       f"'{input.dtype.type_name}'")
         fdt = np.float32 if input.dtype.np in (np.float32, np.float16) else np.float64
         maps = tuple((i + 2, _rs.linear_map(input.shape[i + 2], out[i], scales[i],
@@ -386,6 +389,9 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
                            f"{ks[1]}), dilation=({dil[0]}, {dil[1]}), padding=({pd[0]}, "
                            f"{pd[1]}), calculated shape of the array of sliding blocks as "
                            f"({outs[0]}, {outs[1]}), but its components must be at least one.")
+    if input.dtype.category < D.FLOAT:
+        raise NotImplementedError(f'"im2col_out_cpu" not implemented for '
+                                  f"'{input.dtype.type_name}'")
     return _rs.Im2Col.apply(input, ks=ks, dil=dil, pad=pd, st=st, outs=outs)
 
 
@@ -412,4 +418,7 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
                            f"dimension 2 to match the calculated number of sliding blocks "
                            f"{outs[0]} * {outs[1]} = {outs[0] * outs[1]}, but got "
                            f"input.size(2)={x.shape[2]}.")
+    if input.dtype.category < D.FLOAT:
+        raise NotImplementedError(f'"col2im_out_cpu" not implemented for '
+                                  f"'{input.dtype.type_name}'")
     return _rs.Col2Im.apply(input, size=size, ks=ks, dil=dil, pad=pd, st=st, outs=outs)
