@@ -12,7 +12,7 @@ from .._random import bernoulli_mask
 from .._size import Size
 from .._tensor import _wrap
 from ..autograd.grad_mode import ENABLED as GRAD
-from ..ops._inplace import check_inplace_allowed
+from ..ops._inplace import bump_version, check_inplace_allowed
 from ..ops.normalization import batch_norm
 from ..ops.padding import pad
 from ..ops.pool import avg_pool2d
@@ -73,6 +73,7 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
         for t, r in ((running_mean, rm), (running_var, rv)):
             if t is not None:
                 t._a[...] = r._a.reshape(n, c).mean(axis=0)
+                bump_version(t)
     return y.view(shape)
 
 

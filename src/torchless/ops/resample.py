@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._tensor import _wrap
 from ..autograd.function import NONE, Op
 from ._pw import F16, F32, not_implemented
 
