@@ -87,6 +87,8 @@ EXPRS = [
     "F.pairwise_distance(x, y)", "F.pairwise_distance(x, y, 1.0)",
     "F.pairwise_distance(x, y, 3.0, keepdim=True)", "F.pairwise_distance(x, y, float('inf'))",
     "F.pairwise_distance(x1, y1)", "F.pairwise_distance(x, y1)",
+    "F.pairwise_distance(x, y, 0)", "F.pairwise_distance(x[0, 0], y[0, 0])",
+    "F.threshold(cls, 2, 7)", "F.threshold(x, 1, 7)",
 ]
 LOSSES = [
     "F.kl_div(lp, pr, reduction=RED)", "F.kl_div(lp, z, reduction=RED, log_target=True)",
@@ -109,6 +111,13 @@ LOSSES = [
     "F.multi_margin_loss(x, cls, weight=w6, reduction=RED)",
     "F.multi_margin_loss(x, cls, p=2, weight=w6, reduction=RED)",
     "F.multi_margin_loss(x1, c0, reduction=RED)",
+    "F.multi_margin_loss(x1, cls[:1], p=2, reduction=RED)",
+    "F.multi_margin_loss(x[:1], cls[:1], margin=3.0, reduction=RED)",
+    "F.huber_loss(x, y[0], reduction=RED)", "F.huber_loss(x, y, reduction=RED, weight=pos)",
+    "F.kl_div(lp, pr * (sgn > 0), reduction=RED)",
+    "F.gaussian_nll_loss(x, y, var[:, :1], reduction=RED)",
+    "F.gaussian_nll_loss(x, y[0], var, reduction=RED)",
+    "F.poisson_nll_loss(x, cnt[0], reduction=RED)",
     "F.poisson_nll_loss(x, cnt, reduction=RED)",
     "F.poisson_nll_loss(pos, cnt, log_input=False, reduction=RED)",
     "F.poisson_nll_loss(x, cnt, full=True, reduction=RED)",
@@ -345,7 +354,9 @@ ERRORS = [
     "nn.MultiMarginLoss(p=3)", "F.soft_margin_loss(x, y)",
     "F.multilabel_soft_margin_loss(x, lab, reduction='bad')",
     "F.poisson_nll_loss(x, cnt, reduction='bad')", "F.rrelu(x, 0.5, 0.2)",
-    "F.hardswish(cls)", "F.celu(x, 0.0)", "F.prelu(x, w1.float())", "F.prelu(x4, lab[:1])",
+    "F.hardswish(cls)", "F.celu(x, 0.0)", "F.glu(cls.view(2, 2))", "F.rrelu(cls)",
+    "F.rrelu(cls, training=True)", "F.hinge_embedding_loss(x, sgn4)",
+    "F.cosine_embedding_loss(x, y, sgn4, reduction='bad')", "F.prelu(x, w1.float())", "F.prelu(x4, lab[:1])",
     "F.multi_margin_loss(x4, cls)", "F.softshrink(x.float(), -1.0)", "F.mish(cls)", "F.threshold(torch.tensor([True]), 0, 1)",
 ]
 

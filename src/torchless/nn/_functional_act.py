@@ -142,7 +142,7 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
         return _A.Rrelu.run(input, inplace, lower=lower, upper=upper)
     x = input._a
     if x.dtype.kind != "f":
-        raise not_implemented("rrelu_with_noise_cpu", input.dtype)
+        raise not_implemented("rrelu_with_noise_out_cpu", input.dtype)
     from .._generator import _eng
     noise = np.ones(x.shape, np.float64)
     neg = ~(x > 0)
@@ -454,8 +454,7 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     nd = max(x1._a.ndim, x2._a.ndim)
     d = x1 - x2 + eps
     if nd == 0:
-        return _A.NormP.apply(d.reshape(1), p=float(p), dim=0, keepdim=keepdim).reshape(
-            (1,) if keepdim else ())
+        return _A.NormP.apply(d, p=float(p), dim=0, keepdim=keepdim)
     return _A.NormP.apply(d, p=float(p), dim=nd - 1, keepdim=keepdim)
 
 

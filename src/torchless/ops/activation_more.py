@@ -87,7 +87,7 @@ class Glu(Op):
 
     @staticmethod
     def forward(ctx, a, dim=-1):
-        x = _float_input(a, "glu")
+        x = _float_input(a, "glu_cpu")
         n = x.shape[dim] // 2
         ctx.dim, ctx.n = dim, n
         first, second = np.split(x, [n], axis=dim)
@@ -284,7 +284,7 @@ class Rrelu(_Activation):
 
     @staticmethod
     def forward(ctx, a, lower=0.125, upper=1 / 3, noise=None):
-        x = _float_input(a, "rrelu_with_noise_cpu")
+        x = _float_input(a, "leaky_relu_cpu" if noise is None else "rrelu_with_noise_cpu")
         t = x.dtype.type
         if noise is None:
             slope = (lower + upper) / 2
@@ -394,9 +394,7 @@ class MultiMarginLoss(Op):
         loss = z.sum(1) / t(c)
         ctx.red, ctx.n, ctx.p, ctx.margin, ctx.shape2 = red, n, p, margin, (n, c)
         if red == 0:
-            return loss.astype(x.dtype, copy=False).reshape(tgt.shape if xx.ndim <= 1 and
-                                                            tgt.ndim == 0 else (n,)) \
-                if xx.ndim > 1 else loss.astype(x.dtype).reshape(())
+            return loss.astype(x.dtype, copy=False).reshape(tgt.shape if xx.ndim <= 1 else (n,))
         s = loss.sum()
         if red == 1:
             s = s / t(n)
@@ -438,6 +436,10 @@ class NormP(Op):
 
     @staticmethod
     def forward(ctx, a, p=2.0, dim=-1, keepdim=False):
+        scalar = a.ndim == 0
+        if scalar:                 # a scalar is its own one-element dim; the result stays 0-d
+            keepdim = True
+            a = a.reshape(1)
         ctx.p, ctx.dim, ctx.keepdim = p, dim, keepdim
         x = np.abs(a)
         if p == 2:
@@ -452,25 +454,28 @@ class NormP(Op):
         else:
             t = x.dtype.type
             r = np.sum(x ** t(p), axis=dim, keepdims=keepdim) ** t(1 / p)
-        return np.asarray(r, dtype=a.dtype)
+        r = np.asarray(r, dtype=a.dtype)
+        return r.reshape(()) if scalar else r
 
     @staticmethod
     def backward(ctx, g):
         x = ctx.inputs[0]
         y = ctx.out
         p, dim = ctx.p, ctx.dim
-        if not ctx.keepdim:
+        if p == 0:
+            return (None,)             # torch's norm backward gives no gradient for p = 0
+        if x.dim() == 0:
+            pass
+        elif not ctx.keepdim:
             g = g.unsqueeze(dim)
             y = y.unsqueeze(dim)
-        if p == 0:
-            return (x * 0,)
         if p == 1:
             return (x.sign() * g,)
         if p == 2:
             return (where(y == 0, 0.0, x / y * g),)
         if p == float("inf"):
             m = (x.abs() == y)
-            cnt = m.sum(dim, keepdim=True)
+            cnt = m.sum(dim, keepdim=True) if x.dim() else 1
             return (x.sign() * where(m, g / cnt, 0.0),)
         ax = x.abs()
         return (where(y == 0, 0.0, x.sign() * ax ** (p - 1) / y ** (p - 1) * g),)
