@@ -464,8 +464,12 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     shp = broadcast_shape((x1._a.shape, x2._a.shape))
     a = x1 if x1._a.shape == shp else x1.expand(shp)
     b = x2 if x2._a.shape == shp else x2.expand(shp)
-    n1 = vector_norm(a, 2, dim=dim, keepdim=True).clamp_min(eps)
-    n2 = vector_norm(b, 2, dim=dim, keepdim=True).clamp_min(eps)
+    from ..autograd.grad_mode import no_grad
+    with no_grad():
+        v1 = vector_norm(a, 2, dim=dim, keepdim=True)._a
+        v2 = vector_norm(b, 2, dim=dim, keepdim=True)._a
+    n1 = _A.ClampedNorm.apply(a, norm=v1, eps=eps)
+    n2 = _A.ClampedNorm.apply(b, norm=v2, eps=eps)
     return ((a / n1) * (b / n2)).sum(dim)
 
 

@@ -479,3 +479,22 @@ class NormP(Op):
             return (x.sign() * where(m, g / cnt, 0.0),)
         ax = x.abs()
         return (where(y == 0, 0.0, x.sign() * ax ** (p - 1) / y ** (p - 1) * g),)
+
+
+class ClampedNorm(Op):
+    """cosine_similarity's denominator: the 2-norm along dim (keepdim), clamped at eps in
+    value only; the gradient is the unclamped norm's (torch clamps the norm in place, outside
+    autograd)."""
+    name = "LinalgVectorNormBackward0"
+    kind = NONE
+
+    @staticmethod
+    def forward(ctx, a, norm=None, eps=1e-8):
+        ctx.norm = norm
+        return np.maximum(norm, norm.dtype.type(eps))
+
+    @staticmethod
+    def backward(ctx, g):
+        x = ctx.inputs[0]
+        n = _wrap(ctx.norm)
+        return (where(n == 0, 0.0, x / n * g),)
