@@ -256,17 +256,27 @@ def test_gradcheck(name, fn, shape):
     gradcheck(lambda t: fn(tl.nn.functional, t), x, tol=1e-6)
 
 
-def test_double_backward_hardswish_mish():
-    for f in ("hardswish", "mish", "celu", "logsigmoid"):
-        xs = DATA["z"]
-        outs = []
-        for lib in (tl, torch):
-            x = lib.tensor(xs, requires_grad=True)
-            y = getattr(lib.nn.functional, f)(x).sum()
-            (g,) = lib.autograd.grad(y, x, create_graph=True)
-            (gg,) = lib.autograd.grad((g * g).sum(), x)
-            outs.append(arr(gg))
-        np.testing.assert_allclose(outs[0], outs[1], rtol=1e-9, atol=1e-12, err_msg=f)
+DOUBLE = ["F.hardswish(x)", "F.mish(x)", "F.celu(x)", "F.logsigmoid(x)", "F.selu(x)",
+          "F.glu(x)", "F.cosine_similarity(x, w)", "F.cosine_similarity(x, w, eps=2.0)",
+          "F.pairwise_distance(x, w, 3.0)", "F.huber_loss(x, w)",
+          "F.soft_margin_loss(x, w.detach().sign())",
+          "F.gaussian_nll_loss(x, w, w.abs())", "F.triplet_margin_loss(x, w, w.flip(0))"]
+
+
+@pytest.mark.parametrize("expr", DOUBLE)
+def test_double_backward(expr):
+    xs, ws = DATA["z"], DATA["y"]
+    outs = []
+    for lib in (tl, torch):
+        x = lib.tensor(xs, requires_grad=True)
+        w = lib.tensor(ws, requires_grad=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            y = eval(expr, {"F": lib.nn.functional, "x": x, "w": w}).sum()
+        (g,) = lib.autograd.grad(y, x, create_graph=True)
+        (gg,) = lib.autograd.grad((g * g).sum(), x)
+        outs.append(arr(gg))
+    np.testing.assert_allclose(outs[0], outs[1], rtol=1e-9, atol=1e-12)
 
 
 # ---------------------------------------------------------------- rrelu training draws

@@ -17,7 +17,7 @@ from .. import _dtype as D
 from .._tensor import Tensor, _wrap
 from ..ops import activation_more as _A
 from ..ops._pw import broadcast_shape, check_tensor, not_implemented
-from ._reduction import (RED_MEAN, RED_NONE, RED_SUM, legacy_reduction, no_grad_arg,
+from ._reduction import (RED_NONE, RED_SUM, legacy_reduction, no_grad_arg,
                          reduction_enum, size_of, torch_size, warn_size)
 
 __all__ = ["celu", "celu_", "selu", "selu_", "glu", "hardshrink", "hardsigmoid", "hardswish",
@@ -137,7 +137,7 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
     drawn per non-positive element in training (torch's draws, from the global generator)."""
     check_tensor("rrelu", input)
     if lower > upper:
-        raise RuntimeError(f"Lower bound should be less than or equal to the upper bound")
+        raise RuntimeError("Lower bound should be less than or equal to the upper bound")
     if not training:
         return _A.Rrelu.run(input, inplace, lower=lower, upper=upper)
     x = input._a
@@ -192,13 +192,6 @@ def _legacy(size_average, reduce, reduction):
     return reduction
 
 
-def _apply_red(loss, reduction):
-    red = reduction_enum(reduction)
-    if red == RED_NONE:
-        return loss
-    return loss.sum() if red == RED_SUM else loss.mean()
-
-
 def _pair_dtype(input, target, kernel):
     dt = input.dtype
     if target.dtype is not dt:
@@ -246,7 +239,7 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
         if input._a.shape != target._a.shape:
             broadcast_shape((input._a.shape, target._a.shape))
         if delta <= 0:
-            raise RuntimeError(f"huber_loss does not support non-positive values for delta.")
+            raise RuntimeError("huber_loss does not support non-positive values for delta.")
         dt = _pair_dtype(input, target, "huber_cpu")
         if input._a.shape != target._a.shape:
             shp = broadcast_shape((input._a.shape, target._a.shape))
@@ -262,10 +255,6 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     if red == RED_NONE:
         return loss
     return loss.sum() if red == RED_SUM else loss.mean()
-
-
-def _nd_check(name, *xs):
-    pass
 
 
 def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None,
@@ -293,7 +282,7 @@ def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, r
     mag2 = (input2 * input2).sum(dim) + eps
     denom = (mag1 * mag2).sqrt()
     cos = prod_sum / denom
-    zeros = cos.new_zeros(cos.shape) if hasattr(cos, "new_zeros") else cos * 0
+    zeros = _wrap(np.zeros(cos._a.shape, cos._a.dtype), cos.dtype)
     pos = 1 - cos
     neg = (cos - margin).clamp_min(0)
     out = where(target == 1, pos, zeros) + where(target == -1, neg, zeros)
@@ -308,10 +297,7 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
     reduction = _legacy(size_average, reduce, reduction)
     red = reduction_enum(reduction)
     from ..ops.ternary import where
-    zeros = input * 0
-    zeros = _wrap(np.zeros(broadcast_shape((input._a.shape, target._a.shape)), input._a.dtype),
-                  input.dtype) if False else _wrap(np.zeros(input._a.shape, input._a.dtype),
-                                                   input.dtype)
+    zeros = _wrap(np.zeros(input._a.shape, input._a.dtype), input.dtype)
     margin_clamp = (margin - input).clamp_min(0)
     out = where(target != 1, margin_clamp, zeros) + where(target != -1, input, zeros)
     if red == RED_NONE:
@@ -468,8 +454,8 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     with no_grad():
         v1 = vector_norm(a, 2, dim=dim, keepdim=True)._a
         v2 = vector_norm(b, 2, dim=dim, keepdim=True)._a
-    n1 = _A.ClampedNorm.apply(a, norm=v1, eps=eps)
-    n2 = _A.ClampedNorm.apply(b, norm=v2, eps=eps)
+    n1 = _A.ClampedNorm.apply(a, norm=v1, eps=eps, dim=dim)
+    n2 = _A.ClampedNorm.apply(b, norm=v2, eps=eps, dim=dim)
     return ((a / n1) * (b / n2)).sum(dim)
 
 

@@ -489,12 +489,13 @@ class ClampedNorm(Op):
     kind = NONE
 
     @staticmethod
-    def forward(ctx, a, norm=None, eps=1e-8):
-        ctx.norm = norm
+    def forward(ctx, a, norm=None, eps=1e-8, dim=1):
+        ctx.dim = dim
         return np.maximum(norm, norm.dtype.type(eps))
 
     @staticmethod
     def backward(ctx, g):
+        from .statistics import vector_norm
         x = ctx.inputs[0]
-        n = _wrap(ctx.norm)
+        n = vector_norm(x, 2, dim=ctx.dim, keepdim=True)   # differentiable: double backward
         return (where(n == 0, 0.0, x / n * g),)
