@@ -397,3 +397,23 @@ def test_kl_div_mean_warning():
     for lib in (tl, torch):
         with pytest.warns(UserWarning, match="'batchmean' divides only"):
             lib.nn.functional.kl_div(lib.tensor(DATA["lp"]), lib.tensor(DATA["pr"]))
+
+
+@pytest.mark.parametrize("expr", ["F.hardshrink(x)", "F.softshrink(x, 0.3)",
+                                  "F.threshold(x, 0.1, 2.0)", "F.rrelu(x)",
+                                  "F.rrelu(x, training=True)"])
+def test_piecewise_linear_grad_of_grad(expr):
+    """The first gradient is itself differentiable (torch's *BackwardBackward0 node), with a
+    zero derivative in x and the same mask for the incoming gradient."""
+    res = []
+    for lib in (tl, torch):
+        lib.manual_seed(0)
+        x = lib.tensor(DATA["z"], requires_grad=True)
+        v = lib.tensor(DATA["y"], requires_grad=True)
+        y = eval(expr, {"F": lib.nn.functional, "x": x})
+        (g,) = lib.autograd.grad((y * v).sum(), x, create_graph=True)
+        gx, gv = lib.autograd.grad((g * g).sum(), (x, v))
+        res.append((gname(g), arr(g), arr(gx), arr(gv)))
+    assert res[0][0] == res[1][0]
+    for u, w in zip(res[0][1:], res[1][1:]):
+        np.testing.assert_allclose(u, w, rtol=1e-12, atol=0)

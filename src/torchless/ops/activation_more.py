@@ -103,6 +103,51 @@ class Glu(Op):
         return (cat([g * s, g * a * s * (1 - s)], ctx.dim),)
 
 
+# ---------------------------------------------------------------- piecewise-linear backward
+class _GradScale(Op):
+    """g * factor, factor a per-element constant (1 or 0, a slope, rrelu's noise) computed
+    from the forward input x.  x is an input so that, as in torch, the gradient requires grad
+    when x does (create_graph=True); its own derivative in x is zero."""
+    kind = NONE
+    needs_inputs = False
+
+    @classmethod
+    def of(cls, g, x, factor):
+        return cls.apply(g, x, factor=factor)
+
+    @staticmethod
+    def forward(ctx, g, x, factor=None):
+        ctx.factor = factor
+        f = factor.astype(g.dtype, copy=False) if factor.dtype.kind == "f" else factor
+        r = np.multiply(g, f, dtype=g.dtype) if factor.dtype.kind == "f" else \
+            np.where(factor, g, g.dtype.type(0))
+        return r
+
+    @classmethod
+    def _backward(cls, ctx, gg):
+        x = ctx._inputs[1]
+        gx = _wrap(np.zeros(x._a.shape, x._a.dtype), x.dtype) if ctx.needs_input_grad[1] \
+            else None
+        return cls.apply(gg, x, factor=ctx.factor), gx
+
+
+def _grad_op(name):
+    cls = type(name, (_GradScale,), {"name": name})
+    cls.backward = staticmethod(lambda ctx, gg, _c=cls: _c._backward(ctx, gg))
+    return cls
+
+
+_HardshrinkBB = _grad_op("HardshrinkBackwardBackward0")
+_SoftshrinkBB = _grad_op("SoftshrinkBackwardBackward0")
+_ThresholdBB = _grad_op("ThresholdBackwardBackward0")
+_RreluBB = _grad_op("RreluWithNoiseBackwardBackward0")
+
+
+def _outside(x, lambd):
+    """Where the shrinks pass the gradient: outside [-lambd, lambd] (nan passes)."""
+    return ~((x >= -lambd) & (x <= lambd))
+
+
 # ---------------------------------------------------------------- shrinks
 class Hardshrink(_Activation):
     name = "HardshrinkBackward0"
@@ -117,7 +162,7 @@ class Hardshrink(_Activation):
     @staticmethod
     def backward(ctx, g):
         x = ctx.inputs[0]
-        return (where((x >= -ctx.lambd) & (x <= ctx.lambd), 0.0, g),)
+        return (_HardshrinkBB.of(g, x, _outside(x._a, ctx.lambd)),)
 
 
 class Softshrink(_Activation):
@@ -135,7 +180,7 @@ class Softshrink(_Activation):
     @staticmethod
     def backward(ctx, g):
         x = ctx.inputs[0]
-        return (where((x >= -ctx.lambd) & (x <= ctx.lambd), 0.0, g),)
+        return (_SoftshrinkBB.of(g, x, _outside(x._a, ctx.lambd)),)
 
 
 # ---------------------------------------------------------------- hard sigmoid / swish
@@ -229,7 +274,7 @@ class Threshold(_Activation):
     @staticmethod
     def backward(ctx, g):
         x = ctx.inputs[0]
-        return (where(x <= ctx.th, 0.0, g),)
+        return (_ThresholdBB.of(g, x, ~(x._a <= ctx.th)),)
 
 
 class ThresholdInplace(Threshold):
@@ -296,9 +341,13 @@ class Rrelu(_Activation):
     @staticmethod
     def backward(ctx, g):
         x = ctx.inputs[0]
-        if ctx.noise is not None:
-            return (g * _wrap(ctx.noise.astype(x._a.dtype, copy=False)),)
-        return (where(x > 0, g, g * ctx.slope),)
+        return (_RreluBB.of(g, x, _rrelu_factor(ctx, x._a)),)
+
+
+def _rrelu_factor(ctx, x):
+    if ctx.noise is not None:
+        return ctx.noise.astype(x.dtype, copy=False)
+    return np.where(x > 0, x.dtype.type(1), x.dtype.type(ctx.slope))
 
 
 class RreluInplace(Rrelu):
