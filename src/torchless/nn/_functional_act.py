@@ -376,10 +376,15 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     if weight is not None and weight._a.size != c:
         raise RuntimeError(f"inconsistent weight size, expected {c} but got "
                            f"{list(weight._a.shape)}")
+    if target.dtype is not D.int64:
+        raise RuntimeError(f"expected scalar type Long but found {target.dtype.type_name}")
+    if weight is not None and weight.dtype is not input.dtype:
+        raise RuntimeError(f"expected scalar type {input.dtype.type_name} but found "
+                           f"{weight.dtype.type_name}")
     if t.size and (t.min() < 0 or t.max() >= c):
         raise RuntimeError("target out of range")
-    if input.dtype.category != D.FLOAT:
-        raise not_implemented("multi_margin_loss_cpu", input.dtype)
+    if input.dtype.category != D.FLOAT or input.dtype is D.float16:
+        raise not_implemented("multi_margin_loss_cpu_kernel", input.dtype)
     return _A.MultiMarginLoss.apply(input, target, weight, red=red, p=int(p), margin=margin)
 
 
@@ -405,10 +410,15 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
     """0.5 (log(max(var, eps)) + (input - target)**2 / max(var, eps)), plus 0.5 log(2 pi) when
     full; var is input's size, or one less trailing dim, or a trailing dim of 1, or a float."""
     from .._creation import full_like as _full_like
-    if not isinstance(var, Tensor):
-        var = _full_like(input, float(var))
-        if float(var._a.reshape(-1)[0]) < 0 if var._a.size else False:
-            raise ValueError("var has negative entry/entries")
+    if isinstance(var, float):
+        var = _full_like(input, var)
+    elif not isinstance(var, Tensor):
+        # torch goes on to torch.any(var < 0) with a Python bool
+        raise TypeError(
+            "any() received an invalid combination of arguments - got (bool), but expected one "
+            "of:\n * (Tensor input, *, Tensor out = None)\n * (Tensor input, tuple of ints dim = "
+            "None, bool keepdim = False, *, Tensor out = None)\n * (Tensor input, int dim, bool "
+            "keepdim = False, *, Tensor out = None)\n")
     ish, vsh = input._a.shape, var._a.shape
     if vsh != ish:
         if ish[:-1] == vsh:
@@ -447,6 +457,15 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     """sum(x1 * x2, dim) / (max(||x1||, eps) * max(||x2||, eps)), each divided first."""
     from ..ops.statistics import vector_norm
+    cdt = x1.dtype if x1.dtype is x2.dtype else D.result_type_of((x1, x2))
+    if cdt.category != D.FLOAT:
+        raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is "
+                           f"{cdt.type_name}")
+    # integer inputs are converted; floating ones keep their dtype (the division promotes)
+    if x1.dtype.category != D.FLOAT:
+        x1 = x1.to(cdt)
+    if x2.dtype.category != D.FLOAT:
+        x2 = x2.to(cdt)
     shp = broadcast_shape((x1._a.shape, x2._a.shape))
     a = x1 if x1._a.shape == shp else x1.expand(shp)
     b = x2 if x2._a.shape == shp else x2.expand(shp)

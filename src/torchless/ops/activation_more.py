@@ -171,7 +171,7 @@ class Softshrink(_Activation):
     @staticmethod
     def forward(ctx, a, lambd=0.5):
         ctx.lambd = lambd
-        x = _float_input(a, "softshrink_cpu")
+        x = _float_input(a, "softshrink_check")
         t = x.dtype.type
         lo = t(lambd)
         r = np.where(x > lo, x - lo, np.where(x < -lo, x + lo, t(0)))
@@ -490,7 +490,7 @@ class NormP(Op):
             keepdim = True
             a = a.reshape(1)
         ctx.p, ctx.dim, ctx.keepdim = p, dim, keepdim
-        x = np.abs(a)
+        x = np.abs(a.astype(np.float32) if a.dtype == np.float16 else a)   # float16 in float32
         if p == 2:
             r = np.sqrt(np.sum(x * x, axis=dim, keepdims=keepdim))
         elif p == 1:
