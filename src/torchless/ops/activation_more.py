@@ -91,7 +91,8 @@ class Glu(Op):
         n = x.shape[dim] // 2
         ctx.dim, ctx.n = dim, n
         first, second = np.split(x, [n], axis=dim)
-        return _back(first / (x.dtype.type(1) + np.exp(-second)), a)
+        one = x.dtype.type(1)
+        return _back(first * (one / (one + np.exp(-second))), a)     # torch: a * sigmoid(b)
 
     @staticmethod
     def backward(ctx, g):
