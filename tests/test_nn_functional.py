@@ -411,3 +411,33 @@ def test_pad_hypothesis(h, w, lo, hi, mode):
         return
     a = F.pad(tl.tensor(x), pad, mode=mode)
     np.testing.assert_array_equal(arr(a), arr(b))
+
+
+_TOP_LEVEL = {
+    "selu": lambda L, x: L.selu(x), "celu": lambda L, x: L.celu(x, 0.5),
+    "prelu": lambda L, x: L.prelu(x, L.tensor([0.25], dtype=L.float64)), "Tprelu": lambda L, x: x.prelu(L.tensor([0.2], dtype=L.float64)),
+    "rrelu_eval": lambda L, x: L.rrelu(x), "threshold": lambda L, x: L.threshold(x, 0.1, 20.0),
+    "hardshrink": lambda L, x: L.hardshrink(x), "Thardshrink": lambda L, x: x.hardshrink(0.3),
+    "cosine_similarity": lambda L, x: L.cosine_similarity(x, x + 1),
+    "pairwise_distance": lambda L, x: L.pairwise_distance(x[0, 0], x[0, 1]),
+    "group_norm": lambda L, x: L.group_norm(x, 2), "layer_norm": lambda L, x: L.layer_norm(x, (3, 3)),
+    "rms_norm": lambda L, x: L.rms_norm(x, (3,)), "pixel_shuffle": lambda L, x: L.pixel_shuffle(x, 2),
+    "pixel_unshuffle": lambda L, x: L.pixel_unshuffle(L.pixel_shuffle(x, 2), 2),
+    "dropout": lambda L, x: L.dropout(x, 0.5, True), "alpha_dropout": lambda L, x: L.alpha_dropout(x, 0.3, True),
+    "feature_alpha_dropout": lambda L, x: L.feature_alpha_dropout(x, 0.3, True),
+    "inplace": lambda L, x: L.rrelu_(L.threshold_(L.celu_(L.selu_(x.clone())), 0.0, 1.0)),
+    "bilinear": lambda L, x: L.bilinear(x[0, 0], x[0, 1], L.ones(2, 3, 3, dtype=L.float64), None),
+}
+
+
+@pytest.mark.parametrize("name", list(_TOP_LEVEL))
+def test_torch_level_nn_functions(name):
+    """torch.selu, torch.group_norm, torch.dropout ...: the nn.functional functions torch
+    also offers at the top level (same arguments)."""
+    out = []
+    for L in (torch, tl):
+        L.manual_seed(0)
+        x = L.randn(2, 4, 3, 3, dtype=L.float64)
+        out.append(_TOP_LEVEL[name](L, x).numpy())
+    assert out[1].shape == out[0].shape
+    np.testing.assert_allclose(out[1], out[0], rtol=1e-12, atol=1e-12)

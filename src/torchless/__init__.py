@@ -40,6 +40,16 @@ del _m, _n, _products, _special_ops, _complex_ops
 
 from . import nn, optim, utils     # noqa: E402  (they build on everything above)
 from .ops.conv import conv1d, conv2d, conv3d                    # noqa: E402
+
+# torch's top-level names for functions nn.functional has with the same arguments
+for _n in ("selu", "selu_", "celu", "celu_", "prelu", "rrelu", "rrelu_", "threshold", "threshold_",
+           "hardshrink", "cosine_similarity", "pairwise_distance", "group_norm", "layer_norm",
+           "rms_norm", "pixel_shuffle", "pixel_unshuffle", "alpha_dropout", "feature_alpha_dropout",
+           "dropout", "bilinear"):
+    globals()[_n] = getattr(nn.functional, _n)
+Tensor.hardshrink = nn.functional.hardshrink
+Tensor.prelu = nn.functional.prelu
+del _n
 from .ops.pool import avg_pool1d, max_pool1d, max_pool2d        # noqa: E402
 from . import serialization        # noqa: E402  (torch.save / torch.load; pickle and zipfile load on first use)
 from .serialization import save, load   # noqa: E402
