@@ -9,7 +9,6 @@ worker torch would give it, with that worker's random streams.
 from __future__ import annotations
 
 import copy
-import multiprocessing
 import os
 import warnings
 from collections import deque
@@ -149,6 +148,7 @@ class DataLoader(Generic[T_co]):
     def multiprocessing_context(self, context):
         # validated as torch does, though loading stays in this process
         if context is not None:
+            import multiprocessing      # (only here: it costs ~7 ms of import time)
             if self.num_workers == 0:
                 raise ValueError("multiprocessing_context can only be used with multi-process "
                                  f"loading (num_workers > 0), but got num_workers="
