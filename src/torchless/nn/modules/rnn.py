@@ -340,8 +340,117 @@ class RNNBase(Module):
                 x = _dropout(x, self.dropout, True)
         return x, finals
 
+    def _run_packed(self, x, bs, hiddens):
+        """As _run, over packed data x (sum(bs), H_in) with batch sizes bs (a list): at step t
+        only the first bs[t] sequences advance; each keeps its state from its last step.
+        Returns the last layer's packed output and the final states, in order."""
+        mode = self.mode
+        nd = 2 if self.bidirectional else 1
+        p = self._parameters
+        training = self.training and self.dropout > 0
+        B, T = bs[0], len(bs)
+        finals = []
+        for layer in range(self.num_layers):
+            outs = []
+            for d in range(nd):
+                names = self._all_weights[layer * nd + d]
+                w = [p[n] for n in names]
+                if self.bias:
+                    w_ih, w_hh, b_ih, b_hh = w[:4]
+                else:
+                    (w_ih, w_hh), b_ih, b_hh = w[:2], None, None
+                w_hr = w[-1] if self.proj_size > 0 else None
+                if mode == "LSTM":
+                    def step(xp, hs):
+                        return _lstm_step(xp, hs[0], hs[1], w_hh, b_hh, w_hr)
+                else:
+                    f = (_gru_step if mode == "GRU" else
+                         _rnn_tanh_step if mode == "RNN_TANH" else _rnn_relu_step)
+
+                    def step(xp, hs):
+                        return (f(xp, hs[0], w_hh, b_hh),)
+                xps = linear(x, w_ih, b_ih).split(bs, 0)
+                state = hiddens[layer * nd + d]
+                seq = []
+                if d == 0:
+                    hs, cur, done = state, B, []
+                    for t in range(T):
+                        b = bs[t]
+                        if b < cur:          # sequences b..cur-1 ended at t-1: keep their states
+                            done.append([s[b:] for s in hs])
+                            hs = [s[:b] for s in hs]
+                            cur = b
+                        hs = step(xps[t], hs)
+                        seq.append(hs[0])
+                    if done:
+                        hs = [cat([s] + [e[k] for e in reversed(done)], 0)
+                              for k, s in enumerate(hs)]
+                else:
+                    cur = bs[-1]
+                    hs = state if cur == B else [s[:cur] for s in state]
+                    for t in range(T - 1, -1, -1):
+                        b = bs[t]
+                        if b > cur:          # sequences cur..b-1 start (backwards) here
+                            hs = [cat([h, s[cur:b]], 0) for h, s in zip(hs, state)]
+                            cur = b
+                        hs = step(xps[t], hs)
+                        seq.append(hs[0])
+                    seq.reverse()
+                finals.append(tuple(hs))
+                outs.append(cat(seq, 0))
+            x = outs[0] if nd == 1 else cat(outs, 1)
+            if training and layer < self.num_layers - 1:
+                x = _dropout(x, self.dropout, True)
+        return x, finals
+
+    def _forward_packed(self, packed, hx):
+        """RNN/LSTM/GRU over a PackedSequence: returns a PackedSequence and the final states
+        of each sequence's last step, in the caller's batch order (unsorted_indices)."""
+        lstm = self.mode == "LSTM"
+        data, batch_sizes, sorted_indices, unsorted_indices = packed
+        w = self._parameters["weight_ih_l0"]
+        if data.dtype is not w.dtype:
+            self._check_input(data)
+        if data.dim() != 2:
+            raise RuntimeError(f"input must have 2 dimensions, got {data.dim()}")
+        self._check_input(data)
+        bs = [int(b) for b in batch_sizes._a.tolist()]
+        real_hidden = self.proj_size if self.proj_size > 0 else self.hidden_size
+        exp_h = (self.num_layers * (2 if self.bidirectional else 1), bs[0], real_hidden)
+        dt = data.dtype
+        if hx is None:
+            h0 = _zeros(exp_h, dt)
+            c0 = _zeros(exp_h[:2] + (self.hidden_size,), dt) if lstm else None
+        elif lstm:
+            h0, c0 = hx
+            if sorted_indices is not None:
+                h0, c0 = h0.index_select(1, sorted_indices), c0.index_select(1, sorted_indices)
+            self._check_hidden(h0, exp_h, "Expected hidden[0] size {}, got {}")
+            self._check_hidden(c0, exp_h[:2] + (self.hidden_size,),
+                               "Expected hidden[1] size {}, got {}")
+        else:
+            h0, c0 = hx, None
+            if sorted_indices is not None:
+                h0 = h0.index_select(1, sorted_indices)
+            self._check_hidden(h0, exp_h)
+        hs = unbind(h0, 0)
+        states = list(zip(hs, unbind(c0, 0))) if lstm else [(h,) for h in hs]
+        out, finals = self._run_packed(data, bs, states)
+        out = type(packed)(out, batch_sizes, sorted_indices, unsorted_indices)
+        h_n = stack([f[0] for f in finals], 0)
+        if unsorted_indices is not None:
+            h_n = h_n.index_select(1, unsorted_indices)
+        if lstm:
+            c_n = stack([f[1] for f in finals], 0)
+            if unsorted_indices is not None:
+                c_n = c_n.index_select(1, unsorted_indices)
+            return out, (h_n, c_n)
+        return out, h_n
+
     def _forward(self, input, hx):
         """Shared by RNN/GRU (hx a tensor) and LSTM (hx a (h, c) pair)."""
+        if isinstance(input, tuple):         # a PackedSequence
+            return self._forward_packed(input, hx)
         lstm = self.mode == "LSTM"
         if input.dim() not in (2, 3):
             raise self._dim_error(input, " tensor" if type(self).__name__ == "RNN" else "")
