@@ -40,6 +40,7 @@ del _m, _n, _products, _special_ops, _complex_ops
 
 from . import nn, optim, utils     # noqa: E402  (they build on everything above)
 from .ops.conv import conv1d, conv2d, conv3d                    # noqa: E402
+from .ops.products_more import *  # noqa: E402,F401,F403
 
 # torch's top-level names for functions nn.functional has with the same arguments
 for _n in ("selu", "selu_", "celu", "celu_", "prelu", "rrelu", "rrelu_", "threshold", "threshold_",

@@ -1,0 +1,699 @@
+"""More products and product-like reductions: addmv, addr, baddbmm, addbmm (fused
+``beta * input + alpha * product`` with their own grad_fn nodes), chain_matmul, dist, renorm,
+vdot, trapezoid/trapz/cumulative_trapezoid, torch.cross (dim=None) and histogram.
+
+As in addmm (ops/matmul_add.py): the product is skipped when alpha is 0 and input is ignored
+(even nan/inf) when beta is 0.  Backwards are written with Tensor ops (second derivatives).
+"""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from .. import _dtype as D
+from .._tensor import Tensor, _wrap, wrap_dim
+from ..autograd.function import NONE, SAME, Op
+from ._inplace import apply_inplace
+from .linalg import _BOOL, _CTYPE, Matmul, _check_tensors, _into, _matmul, _not_implemented
+from .matmul_add import _as_int_scalar
+
+__all__ = ["addmv", "addr", "baddbmm", "addbmm", "chain_matmul", "dist", "renorm", "vdot",
+           "trapezoid", "trapz", "cumulative_trapezoid", "cross", "histogram"]
+
+
+def _fmt(s):
+    return ", ".join(map(str, s))
+
+
+def _expand_check(s, target):
+    """input must broadcast to target (torch's expand messages)."""
+    if len(s) > len(target):
+        raise RuntimeError(f"expand(torch.FloatTensor{{[{_fmt(s)}]}}, size=[{_fmt(target)}]): the "
+                           f"number of sizes provided ({len(target)}) must be greater or equal to "
+                           f"the number of dimensions in the tensor ({len(s)})")
+    n = len(target)
+    for i in range(1, len(s) + 1):
+        if s[-i] != target[-i] and s[-i] != 1:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({target[-i]}) must match the existing size "
+                f"({s[-i]}) at non-singleton dimension {n - i}.  Target sizes: [{_fmt(target)}].  "
+                f"Tensor sizes: [{_fmt(s)}]")
+
+
+def _scalars(d, beta, alpha):
+    for v in (beta, alpha):
+        if isinstance(v, complex) and not d.is_complex:
+            raise RuntimeError(f"value cannot be converted to type {_CTYPE[d]} without overflow")
+    if d.category == D.INT:
+        beta, alpha = _as_int_scalar(beta), _as_int_scalar(alpha)
+    elif d is _BOOL:
+        beta, alpha = bool(beta), bool(alpha)
+    return beta, alpha
+
+
+def _combine(c, r, beta, alpha, dtype):
+    """beta * c + alpha * r on arrays (r already the product, or None when alpha is 0)."""
+    if dtype == np.bool_:
+        out = np.zeros(r.shape if r is not None else c.shape, np.bool_)
+        if alpha and r is not None:
+            out = out | r
+        if beta:
+            out = out | c
+        return out
+    if r is None:
+        r = np.zeros(np.broadcast_shapes(c.shape), dtype)
+    elif alpha != 1:
+        r = r * alpha
+    if beta == 1:
+        r = r + c
+    elif beta != 0:
+        r = r + beta * c
+    else:
+        r = np.broadcast_to(r, r.shape).copy() if not r.flags.writeable else r
+    return np.asarray(r, dtype)
+
+
+def _scaled(t, s):
+    return t if s == 1 else t * s
+
+
+def _conj(t):
+    return t.conj() if t.dtype.is_complex else t
+
+
+class _Fused(Op):
+    """Shared backward parts of the fused ops: ctx.beta, ctx.alpha."""
+
+    kind = NONE
+
+    def _gc(self, g):
+        return (g if self.beta == 1 else g * _conj_scalar(self.beta)) if self.needs_input_grad[0] \
+            else None
+
+
+def _conj_scalar(v):
+    return v.conjugate() if isinstance(v, complex) else v
+
+
+class Addmv(_Fused):
+    name = "AddmvBackward0"
+
+    @staticmethod
+    def forward(ctx, c, m, v, beta=1, alpha=1):
+        ctx.beta, ctx.alpha = beta, alpha
+        if alpha == 0 or m.dtype == np.bool_ and not alpha:
+            r = np.zeros(m.shape[:1], m.dtype)
+        elif m.dtype == np.float16:
+            r = _matmul(m.astype(np.float32), v.astype(np.float32))
+        elif m.dtype == np.bool_:
+            r = (m & v).any(-1) if m.shape[1] else np.zeros(m.shape[:1], np.bool_)
+        else:
+            r = _matmul(m, v)
+        return _combine(c, r, beta, alpha, m.dtype).reshape(m.shape[:1])
+
+    @staticmethod
+    def backward(ctx, g):
+        c, m, v = ctx.inputs
+        need = ctx.needs_input_grad
+        al = _conj_scalar(ctx.alpha)
+        gm = _scaled(Matmul.apply(g.unsqueeze(1), _conj(v).unsqueeze(0)), al) if need[1] else None
+        gv = _scaled(Matmul.apply(_conj(m).t(), g, name="MvBackward0"), al) if need[2] else None
+        return ctx._gc(g), gm, gv
+
+
+class Addr(_Fused):
+    name = "AddrBackward0"
+    kind = SAME
+
+    @staticmethod
+    def forward(ctx, c, a, b, beta=1, alpha=1):
+        ctx.beta, ctx.alpha = beta, alpha
+        shape = (a.shape[0], b.shape[0])
+        if a.dtype == np.bool_:
+            r = np.logical_and.outer(a, b)
+        else:
+            r = np.multiply.outer(a, b) if alpha != 0 else None
+        out = _combine(c, r, beta, alpha, a.dtype)
+        return np.broadcast_to(out, shape).copy() if out.shape != shape else out
+
+    @staticmethod
+    def backward(ctx, g):
+        c, a, b = ctx.inputs
+        need = ctx.needs_input_grad
+        al = _conj_scalar(ctx.alpha)
+        ga = _scaled(Matmul.apply(g, _conj(b), name="MvBackward0"), al) if need[1] else None
+        gb = _scaled(Matmul.apply(g.t(), _conj(a), name="MvBackward0"), al) if need[2] else None
+        return ctx._gc(g), ga, gb
+
+
+def _bmm_arrays(a, b):
+    if a.dtype == np.float16:
+        return _matmul(a.astype(np.float32), b.astype(np.float32))
+    return _matmul(a, b)
+
+
+class Baddbmm(_Fused):
+    name = "BaddbmmBackward0"
+
+    @staticmethod
+    def forward(ctx, c, a, b, beta=1, alpha=1):
+        ctx.beta, ctx.alpha = beta, alpha
+        shape = (a.shape[0], a.shape[1], b.shape[2])
+        r = _bmm_arrays(a, b) if alpha != 0 else np.zeros(shape, a.dtype)
+        out = _combine(c, r, beta, alpha, a.dtype)
+        return np.broadcast_to(out, shape).copy() if out.shape != shape else out
+
+    @staticmethod
+    def backward(ctx, g):
+        c, a, b = ctx.inputs
+        need = ctx.needs_input_grad
+        al = _conj_scalar(ctx.alpha)
+        ga = _scaled(Matmul.apply(g, _conj(b), name="BmmBackward0", tb=True), al) if need[1] else None
+        gb = _scaled(Matmul.apply(_conj(a), g, name="BmmBackward0", ta=True), al) if need[2] else None
+        return ctx._gc(g), ga, gb
+
+
+class Addbmm(_Fused):
+    name = "AddbmmBackward0"
+
+    @staticmethod
+    def forward(ctx, c, a, b, beta=1, alpha=1):
+        ctx.beta, ctx.alpha = beta, alpha
+        shape = (a.shape[1], b.shape[2])
+        if alpha != 0:
+            r = _bmm_arrays(a, b).sum(0, dtype=np.float32 if a.dtype == np.float16 else None)
+        else:
+            r = np.zeros(shape, a.dtype)
+        out = _combine(c, r, beta, alpha, a.dtype)
+        return np.broadcast_to(out, shape).copy() if out.shape != shape else out
+
+    @staticmethod
+    def backward(ctx, g):
+        c, a, b = ctx.inputs
+        need = ctx.needs_input_grad
+        al = _conj_scalar(ctx.alpha)
+        n = a.shape[0]
+        ga = gb = None
+        if need[1]:
+            ga = _scaled(Matmul.apply(g.unsqueeze(0).expand(n, -1, -1), _conj(b), name="BmmBackward0",
+                                      tb=True), al)
+        if need[2]:
+            gb = _scaled(Matmul.apply(_conj(a), g.unsqueeze(0).expand(n, -1, -1), name="BmmBackward0",
+                                      ta=True), al)
+        return ctx._gc(g), ga, gb
+
+
+# ---------------------------------------------------------------- checks
+def _check_addmv(input, mat, vec):
+    if mat._a.ndim != 2 or vec._a.ndim != 1 or input._a.ndim > 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got {input._a.ndim}, "
+                           f"{mat._a.ndim}, {vec._a.ndim}")
+    (n, m), k = mat._a.shape, vec._a.shape[0]
+    s = input._a.shape
+    if m != k or (s and s[0] not in (1, n)):
+        raise RuntimeError(f"size mismatch, got input ({s[0] if s else 1}), mat ({n}x{m}), "
+                           f"vec ({k})")
+    if mat.dtype is not vec.dtype or input.dtype is not vec.dtype:
+        raise RuntimeError(f"addmv input tensors must have the same dtype, but got "
+                           f"{input.dtype.type_name}, {mat.dtype.type_name}, and "
+                           f"{vec.dtype.type_name}")
+
+
+def _fused(cls, fname, input, a, b, beta, alpha, out):
+    beta, alpha = _scalars(a.dtype, beta, alpha)
+    if beta == 1 and alpha == 1:
+        r = cls.apply(input, a, b)
+    else:
+        r = cls.apply(input, a, b, beta=beta, alpha=alpha)
+    return r if out is None else _into(out, r, fname)
+
+
+def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
+    """beta * input + alpha * (mat @ vec)."""
+    _check_tensors("addmv", ("input", "mat", "vec"), (input, mat, vec))
+    _check_addmv(input, mat, vec)
+    return _fused(Addmv, "addmv", input, mat, vec, beta, alpha, out)
+
+
+def _check_addr(input, vec1, vec2):
+    for n, t in (("vec1", vec1), ("vec2", vec2)):
+        if t._a.ndim != 1:
+            raise RuntimeError(f"addr: Expected 1-D argument {n}, but got {t._a.ndim}-D")
+    _expand_check(input._a.shape, (vec1._a.shape[0], vec2._a.shape[0]))
+
+
+def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
+    """beta * input + alpha * outer(vec1, vec2) (logical or/and for bool)."""
+    _check_tensors("addr", ("input", "vec1", "vec2"), (input, vec1, vec2))
+    _check_addr(input, vec1, vec2)
+    d = D.result_type_of((input, vec1, vec2))
+    beta, alpha = _scalars(d, beta, alpha)
+    r = Addr.apply(input, vec1, vec2, beta=beta, alpha=alpha)
+    return r if out is None else _into(out, r, "addr")
+
+
+def _check_baddbmm(fname, input, b1, b2):
+    if fname == "baddbmm" and b1._a.ndim >= 2 and b2._a.ndim >= 3:
+        _expand_check(input._a.shape, (b1._a.shape[0], b1._a.shape[1], b2._a.shape[2]))
+    if b1._a.ndim != 3:
+        raise RuntimeError("batch1 must be a 3D tensor")
+    if b2._a.ndim != 3:
+        raise RuntimeError("batch2 must be a 3D tensor")
+    (bs, n, m), (bs2, k, p) = b1._a.shape, b2._a.shape
+    if fname == "baddbmm":
+        if bs2 != bs or k != m:
+            raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                               f"[{bs}, {m}] but got: [{bs2}, {k}].")
+        _expand_check(input._a.shape, (bs, n, p))
+        if not (input.dtype is b1.dtype is b2.dtype):
+            raise RuntimeError(f"Input dtypes must be the same, got: input {_CTYPE[input.dtype]}, "
+                               f"batch1: {_CTYPE[b1.dtype]}, batch2: {_CTYPE[b2.dtype]}")
+    else:
+        if bs != bs2:
+            raise RuntimeError(f"batch1 and batch2 must have same number of batches, got {bs} and "
+                               f"{bs2}")
+        if m != k:
+            raise RuntimeError(f"Incompatible matrix sizes for bmm ({n}x{m} and {k}x{p})")
+        _expand_check(input._a.shape, (n, p))
+        if input.dtype is not b2.dtype:
+            raise RuntimeError(f"self and mat2 must have the same dtype, but got "
+                               f"{input.dtype.type_name} and {b2.dtype.type_name}")
+        if b1.dtype is not b2.dtype:
+            raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got "
+                               f"{b1.dtype.type_name} and {b2.dtype.type_name}")
+    if b1.dtype is _BOOL:
+        raise _not_implemented("addbmm_impl_cpu_" if fname == "addbmm" else "baddbmm_cpu", _BOOL)
+
+
+def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
+    """beta * input + alpha * bmm(batch1, batch2)."""
+    _check_tensors("baddbmm", ("input", "batch1", "batch2"), (input, batch1, batch2))
+    _check_baddbmm("baddbmm", input, batch1, batch2)
+    return _fused(Baddbmm, "baddbmm", input, batch1, batch2, beta, alpha, out)
+
+
+def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
+    """beta * input + alpha * sum_i(batch1[i] @ batch2[i])."""
+    _check_tensors("addbmm", ("input", "batch1", "batch2"), (input, batch1, batch2))
+    _check_baddbmm("addbmm", input, batch1, batch2)
+    return _fused(Addbmm, "addbmm", input, batch1, batch2, beta, alpha, out)
+
+
+def _inplace(cls, fname, check, shape_of):
+    def method(self, a, b, *, beta=1, alpha=1):
+        _check_tensors(fname, ("a", "b"), (a, b))
+        check(self, a, b)
+        shape = shape_of(a, b)
+        if self._a.shape != shape:
+            raise RuntimeError(f"Bad in-place call: input tensor size [{_fmt(self._a.shape)}] "
+                               f"and output tensor size [{_fmt(shape)}] should match")
+        be, al = _scalars(a.dtype, beta, alpha)
+        return apply_inplace(cls, self, a, b, beta=be, alpha=al)
+    method.__name__ = fname
+    return method
+
+
+def _method(fn):
+    def method(self, *args, **kwargs):
+        return fn(self, *args, **kwargs)
+    method.__name__ = fn.__name__
+    method.__doc__ = fn.__doc__
+    return method
+
+
+# ---------------------------------------------------------------- chain_matmul
+def chain_matmul(*matrices, out=None):
+    """Deprecated product of a chain of matrices (torch.linalg.multi_dot)."""
+    warnings.warn("torch.chain_matmul is deprecated and will be removed in a future PyTorch "
+                  "release. Use torch.linalg.multi_dot instead, which accepts a list of two or "
+                  "more tensors rather than multiple parameters.", UserWarning, stacklevel=2)
+    if len(matrices) == 1 and isinstance(matrices[0], (list, tuple)):
+        matrices = tuple(matrices[0])
+    if not matrices:
+        raise RuntimeError("chain_matmul(): Expected one or more matrices")
+    for t in matrices:
+        if t._a.ndim != 2:
+            raise RuntimeError(f"Tensor dimension is {t._a.ndim}, expected 2 instead.")
+    if len(matrices) == 1:
+        r = matrices[0].clone()
+        return r if out is None else _into(out, r, "chain_matmul")
+    from ..linalg import multi_dot
+    return multi_dot(matrices, out=out)
+
+
+# ---------------------------------------------------------------- dist
+class Dist(Op):
+    name = "DistBackward0"
+    kind = SAME
+    save_output = True
+
+    @staticmethod
+    def forward(ctx, a, b, p=2.0):
+        ctx.p = p
+        d = np.abs(a - b)
+        if d.size == 0:
+            return np.zeros((), d.dtype)
+        if p == 0:
+            r = np.count_nonzero(d)
+        elif p == float("inf"):
+            r = d.max()
+        elif p == float("-inf"):
+            r = d.min()
+        elif p == 1:
+            r = d.sum()
+        elif p == 2:
+            r = np.sqrt(np.sum(d * d))
+        else:
+            r = np.sum(d ** p) ** (1.0 / p)
+        return np.asarray(r, d.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        import torchless as T
+        a, b = ctx.inputs
+        p, norm = ctx.p, ctx.out
+        diff = a - b
+        ad = diff.abs()
+        if p == 0:
+            gd = diff * 0
+        elif p == 1:
+            gd = diff.sgn() * g
+        elif p == 2:
+            gd = T.where(norm == 0, 0.0, diff / norm) * g
+        elif p in (float("inf"), float("-inf")):
+            mask = (ad == norm).to(diff.dtype)
+            gd = diff.sgn() * mask * (g / mask.sum())
+        elif p < 1:
+            gd = T.where(diff == 0, 0.0, diff.sgn() * ad.pow(p - 1) / norm.pow(p - 1)) * g
+        else:
+            gd = T.where(norm == 0, 0.0, diff * ad.pow(p - 2) / norm.pow(p - 1)) * g
+        need = ctx.needs_input_grad
+        return (gd if need[0] else None), (-gd if need[1] else None)
+
+
+def dist(input, other, p=2):
+    """The p-norm of input - other (broadcast)."""
+    _check_tensors("dist", ("input", "other"), (input, other))
+    from .._size import infer_size
+    infer_size(input._a.shape, other._a.shape)
+    d = D.result_type_of((input, other))
+    if d.category < D.FLOAT:
+        raise RuntimeError(f"norm(): input dtype should be either floating point or complex. "
+                           f"Got {d.type_name} instead.")
+    if isinstance(p, Tensor):
+        p = p.item()
+    r = Dist.apply(input, other, p=float(p))
+    if r.dtype.is_complex:      # the norm of a complex difference is real
+        r = r.real
+    return r
+
+
+# ---------------------------------------------------------------- renorm
+class Renorm(Op):
+    name = "RenormBackward0"
+    kind = NONE
+
+    @staticmethod
+    def forward(ctx, x, p=2.0, dim=0, maxnorm=1.0):
+        ctx.p, ctx.dim, ctx.maxnorm = p, dim, maxnorm
+        axes = tuple(i for i in range(x.ndim) if i != dim)
+        ax = np.abs(x)
+        if p == float("inf"):
+            n = ax.max(axis=axes, keepdims=True, initial=0)
+        elif p == 1:
+            n = ax.sum(axis=axes, keepdims=True)
+        elif p == 2:
+            n = np.sqrt((ax * ax).sum(axis=axes, keepdims=True))
+        else:
+            n = (ax ** p).sum(axis=axes, keepdims=True) ** (1.0 / p)
+        n = n.astype(ax.dtype, copy=False)
+        scale = np.where(n > maxnorm, maxnorm / (n + 1e-7), 1.0).astype(ax.dtype)
+        return (x * scale).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        import torchless as T
+        (x,) = ctx.inputs
+        p, dim, maxnorm = ctx.p, ctx.dim, ctx.maxnorm
+        axes = [i for i in range(x.ndim) if i != dim]
+        if p == float("inf"):
+            n = x.abs().amax(axes, keepdim=True)
+        else:
+            n = T.linalg.vector_norm(x, p, dim=axes, keepdim=True)
+        over = n > maxnorm
+        scale = T.where(over, maxnorm / (n + 1e-7), 1.0)
+        # d scale / d n where scaled: -maxnorm / (n + eps)^2 ; d n / d x: the p-norm's gradient
+        if p == float("inf"):
+            mask = (x.abs() == n).to(x.dtype)
+            dn = x.sgn() * mask / mask.sum(axes, keepdim=True)
+        elif p == 1:
+            dn = x.sgn()
+        elif p == 2:
+            dn = x / n
+        else:
+            dn = x * x.abs().pow(p - 2) / n.pow(p - 1)
+        s = (g * _conj(x)).sum(axes, keepdim=True)
+        extra = T.where(over, -maxnorm / (n + 1e-7).pow(2) * s, 0.0) * dn
+        return (g * scale + extra,)
+
+
+def _check_renorm(input, p, dim, maxnorm):
+    if p <= 0:
+        raise RuntimeError("renorm: non-positive-norm not supported")
+    if maxnorm < 0:
+        raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {maxnorm:g}")
+    nd = input._a.ndim
+    if nd < 2:
+        raise RuntimeError(f"renorm: input needs at least 2 dimensions, got {nd} dimensions")
+    d = wrap_dim(dim, nd)
+    if input.dtype.category < D.FLOAT:
+        raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as "
+                           f"input. Got {input.dtype.type_name}")
+    return d
+
+
+def renorm(input, p, dim, maxnorm, *, out=None):
+    """Each slice along dim with p-norm over maxnorm is scaled to norm maxnorm."""
+    _check_tensors("renorm", ("input",), (input,))
+    d = _check_renorm(input, p, dim, maxnorm)
+    r = Renorm.apply(input, p=float(p), dim=d, maxnorm=float(maxnorm))
+    return r if out is None else _into(out, r, "renorm")
+
+
+def _renorm_(self, p, dim, maxnorm):
+    d = _check_renorm(self, p, dim, maxnorm)
+    return apply_inplace(Renorm, self, p=float(p), dim=d, maxnorm=float(maxnorm))
+
+
+# ---------------------------------------------------------------- vdot
+class Vdot(Op):
+    name = "VdotBackward0"
+    kind = NONE
+
+    @staticmethod
+    def forward(ctx, a, b):
+        if a.dtype == np.float16:
+            return np.asarray(np.vdot(a.astype(np.float32), b.astype(np.float32)), np.float16)
+        return np.asarray(np.vdot(a, b), a.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.inputs
+        need = ctx.needs_input_grad
+        return (_conj(g) * b if need[0] else None), (g * a if need[1] else None)
+
+
+def vdot(input, other, *, out=None):
+    """sum(conj(input) * other) of two 1-D tensors of one dtype."""
+    _check_tensors("vdot", ("input", "other"), (input, other))
+    nx, ny = input._a.ndim, other._a.ndim
+    if nx != 1 or ny != 1:
+        raise RuntimeError(f"1D tensors expected, but got {nx}D and {ny}D tensors")
+    if input.dtype is not other.dtype:
+        raise RuntimeError(f"dot : expected both vectors to have same dtype, but found "
+                           f"{input.dtype.type_name} and {other.dtype.type_name}")
+    n, k = input._a.shape[0], other._a.shape[0]
+    if n != k:
+        raise RuntimeError(f"inconsistent tensor size, expected tensor [{n}] and src [{k}] to have "
+                           f"the same number of elements, but got {n} and {k} elements respectively")
+    if input.dtype is _BOOL:
+        raise _not_implemented("vdot", _BOOL)
+    r = Vdot.apply(input, other)
+    return r if out is None else _into(out, r, "vdot")
+
+
+# ---------------------------------------------------------------- trapezoid
+def _named(r, name):
+    """torch multiplies/divides by a number here (MulBackward1/DivBackward1)."""
+    if r.grad_fn is not None:
+        r.grad_fn.name = name
+    return r
+
+
+def _float(y):
+    if y.dtype.category < D.FLOAT:
+        from .. import get_default_dtype
+        return y.to(get_default_dtype())
+    return y
+
+
+def _diff_x(x, y, d, n):
+    if x._a.ndim == 1:
+        if x._a.shape[0] != n:
+            raise RuntimeError("trapezoid: There must be one `x` value for each sample point")
+        dx = x[1:] - x[:-1]
+        shape = [1] * y._a.ndim
+        shape[d] = n - 1
+        return dx.view(shape)
+    return x.narrow(d, 1, n - 1) - x.narrow(d, 0, n - 1)
+
+
+def trapezoid(y, x=None, *, dx=None, dim=-1):
+    """The trapezoid rule along dim, with sample spacing dx (default 1) or sample points x."""
+    if x is not None and not isinstance(x, Tensor):
+        dx, x = x, None
+    _check_tensors("trapezoid", ("y",), (y,))
+    d = wrap_dim(dim, y._a.ndim)
+    n = y._a.shape[d]
+    if x is not None:
+        if n == 0:
+            return _float(y).sum(d) * 0
+        dxs = _diff_x(x, y, d, n)
+        return _named((dxs * (y.narrow(d, 1, n - 1) + y.narrow(d, 0, n - 1))).sum(d) / 2.,
+                      "DivBackward1")
+    if dx is None:
+        dx = 1
+    if n == 0:
+        return _float(y).sum(d) * 0
+    return _named((y.sum(d) - (y.select(d, 0) + y.select(d, -1)) * 0.5) * dx, "MulBackward1")
+
+
+def trapz(y, x=None, *, dx=None, dim=-1):
+    """torch.trapz: the older name of trapezoid."""
+    return trapezoid(y, x, dx=dx, dim=dim)
+
+
+def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
+    """The running trapezoid-rule integral along dim (one fewer element)."""
+    if x is not None and not isinstance(x, Tensor):
+        dx, x = x, None
+    _check_tensors("cumulative_trapezoid", ("y",), (y,))
+    d = wrap_dim(dim, y._a.ndim)
+    n = y._a.shape[d]
+    if n == 0:
+        return _float(y).narrow(d, 0, 0) * 1
+    if x is not None:
+        dxs = _diff_x(x, y, d, n)
+        return _named((dxs * (y.narrow(d, 1, n - 1) + y.narrow(d, 0, n - 1))).cumsum(d) / 2.,
+                      "DivBackward1")
+    if dx is None:
+        dx = 1
+    return ((y.narrow(d, 1, n - 1) + y.narrow(d, 0, n - 1)) * (dx / 2.)).cumsum(d)
+
+
+# ---------------------------------------------------------------- cross
+_WARNED = []
+
+
+def cross(input, other, dim=None, *, out=None):
+    """Cross product of 3-vectors along dim; dim=None takes the first dimension of size 3
+    (deprecated, with torch's warning)."""
+    _check_tensors("cross", ("input", "other"), (input, other))
+    from ..linalg import cross as lcross
+    if dim is None:
+        if not _WARNED:       # torch warns once per process
+            _WARNED.append(True)
+            warnings.warn("Using torch.cross without specifying the dim arg is deprecated.\n"
+                          "Please either pass the dim explicitly or simply use torch.linalg.cross."
+                          "\nThe default value of dim will change to agree with that of "
+                          "linalg.cross in a future release.", UserWarning, stacklevel=2)
+        from .._size import infer_size
+        shape = infer_size(input._a.shape, other._a.shape) \
+            if input._a.ndim == other._a.ndim else input._a.shape
+        dim = next((i for i, s in enumerate(shape) if s == 3), None)
+        if dim is None:
+            raise RuntimeError("no dimension of size 3 in input")
+    return lcross(input, other, dim=dim, out=out)
+
+
+# ---------------------------------------------------------------- histogram
+def histogram(input, bins=100, *, range=None, weight=None, density=False, out=None):
+    """Histogram of input's values: (hist, bin_edges) as torch.return_types.histogram."""
+    from .reduction import _structseq, return_types
+    _check_tensors("histogram", ("input",), (input,))
+    d = input.dtype
+    if d.category != D.FLOAT:
+        raise _not_implemented("histogramdd", d)
+    a = input._a.reshape(-1)
+    w = None if weight is None else weight._a.reshape(-1)
+    if isinstance(bins, Tensor):
+        edges = bins._a.astype(a.dtype)
+    else:
+        bins = int(bins)
+        if bins <= 0:
+            raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
+        if range is not None:
+            lo, hi = float(range[0]), float(range[1])
+        elif a.size:
+            lo, hi = float(a.min()), float(a.max())
+        else:
+            lo = hi = 0.0
+        if lo > hi:
+            raise RuntimeError(f"torch.histogramdd: min should not exceed max, but got min {lo:g} "
+                               f"max {hi:g} for dimension 0")
+        if not (np.isfinite(lo) and np.isfinite(hi)):
+            raise RuntimeError(f"torch.histogramdd: dimension 0's range [{lo:g}, {hi:g}] is not "
+                               f"finite")
+        if lo == hi:
+            lo, hi = lo - 0.5, hi + 0.5
+        edges = np.linspace(lo, hi, bins + 1).astype(a.dtype)
+    hist = _hist(a, edges, w).astype(a.dtype)
+    if density:
+        widths = np.diff(edges)
+        total = hist.sum()
+        hist = (hist / total / widths).astype(a.dtype)
+    cls = getattr(return_types, "histogram", None)
+    if cls is None:
+        cls = _structseq("histogram", ("hist", "bin_edges"))
+        setattr(return_types, "histogram", cls)
+    h, e = _wrap(hist, d), _wrap(np.ascontiguousarray(edges), d)
+    if out is not None:
+        _into(out[0], h, "histogram")
+        _into(out[1], e, "histogram")
+        h, e = out
+    return cls((h, e))
+
+
+def _hist(a, edges, w):
+    nb = len(edges) - 1
+    hist = np.zeros(max(nb, 0), np.float64)
+    if nb <= 0 or a.size == 0:
+        return hist
+    lo, hi = edges[0], edges[-1]
+    keep = (a >= lo) & (a <= hi)
+    v = a[keep]
+    ww = None if w is None else w[keep]
+    idx = np.searchsorted(edges, v, side="right") - 1
+    idx = np.clip(idx, 0, nb - 1)
+    np.add.at(hist, idx, 1 if ww is None else ww.astype(np.float64))
+    return hist
+
+
+# ---------------------------------------------------------------- Tensor methods
+Tensor.addmv = _method(addmv)
+Tensor.addr = _method(addr)
+Tensor.baddbmm = _method(baddbmm)
+Tensor.addbmm = _method(addbmm)
+Tensor.addmv_ = _inplace(Addmv, "addmv_", _check_addmv, lambda a, b: (a._a.shape[0],))
+Tensor.addr_ = _inplace(Addr, "addr_", _check_addr, lambda a, b: (a._a.shape[0], b._a.shape[0]))
+Tensor.baddbmm_ = _inplace(Baddbmm, "baddbmm_", lambda s, a, b: _check_baddbmm("baddbmm", s, a, b),
+                           lambda a, b: (a._a.shape[0], a._a.shape[1], b._a.shape[2]))
+Tensor.addbmm_ = _inplace(Addbmm, "addbmm_", lambda s, a, b: _check_baddbmm("addbmm", s, a, b),
+                          lambda a, b: (a._a.shape[1], b._a.shape[2]))
+Tensor.dist = _method(dist)
+Tensor.renorm = _method(renorm)
+Tensor.renorm_ = _renorm_
+Tensor.vdot = _method(vdot)
+Tensor.cross = _method(cross)
+Tensor.histogram = _method(histogram)
