@@ -282,12 +282,14 @@ def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side="
 
 
 def unpad_sequence(padded_sequences, lengths, batch_first=False):
-    """Split a padded batch back into a list of its sequences (L_i, *)."""
+    """Split a padded batch back into a list of its sequences (L_i, *).  As torch's, a
+    (T, B, *) input is transposed in place (transpose_) to (B, T, *) first."""
     if not batch_first:
-        padded_sequences = padded_sequences.transpose(0, 1)
+        padded_sequences.transpose_(0, 1)
     from ..._creation import arange  # noqa: PLC0415
+    idx = arange(padded_sequences.shape[1])
     lens = _lengths_array(lengths).tolist()
-    return [seq[arange(n)] for seq, n in zip(padded_sequences, lens)]
+    return [seq[idx < n] for seq, n in zip(padded_sequences, lens)]
 
 
 def pack_sequence(sequences, enforce_sorted=True):
