@@ -165,6 +165,10 @@ ERRORS = [
     lambda m: m.histogram(m.tensor([1., float("nan")]), 3),
     lambda m: m.trapezoid(m.ones(3), m.ones(4)),
     lambda m: m.trapezoid(m.ones(3), dim=2),
+    lambda m: m.addmv(m.ones(3, dtype=m.bool), m.ones(3, 4, dtype=m.bool), m.ones(4, dtype=m.bool)),
+    lambda m: m.addr(m.ones(2, 2, dtype=m.int64), m.ones(2, dtype=m.int64), m.ones(2, dtype=m.int64),
+                     alpha=0.5),
+    lambda m: m.addr(m.ones(2, 2), m.ones(2), m.ones(2), beta=True),
 ]
 
 

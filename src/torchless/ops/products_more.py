@@ -233,6 +233,8 @@ def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
     """beta * input + alpha * (mat @ vec)."""
     _check_tensors("addmv", ("input", "mat", "vec"), (input, mat, vec))
     _check_addmv(input, mat, vec)
+    if mat.dtype is _BOOL and mat._a.size:
+        raise _not_implemented("addmv_impl_cpu", _BOOL)
     return _fused(Addmv, "addmv", input, mat, vec, beta, alpha, out)
 
 
@@ -248,6 +250,12 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
     _check_tensors("addr", ("input", "vec1", "vec2"), (input, vec1, vec2))
     _check_addr(input, vec1, vec2)
     d = D.result_type_of((input, vec1, vec2))
+    for n, v in (("beta", beta), ("alpha", alpha)):
+        if isinstance(v, bool) and d is not _BOOL:
+            raise RuntimeError(f"Boolean {n} only supported for Boolean results.")
+        if isinstance(v, float) and d.category <= D.INT:
+            raise RuntimeError(f"For integral input tensors, argument {n} must not be a floating "
+                               "point number.")
     beta, alpha = _scalars(d, beta, alpha)
     r = Addr.apply(input, vec1, vec2, beta=beta, alpha=alpha)
     return r if out is None else _into(out, r, "addr")
