@@ -38,19 +38,29 @@ for _m in (pointwise, division, power, unary, comparison, bitwise, ternary, redu
         globals()[_n] = getattr(_m, _n)
 del _m, _n, _products, _special_ops, _complex_ops
 
-from . import nn, optim, utils     # noqa: E402  (they build on everything above)
 from .ops.conv import conv1d, conv2d, conv3d                    # noqa: E402
 from .ops.products_more import *  # noqa: E402,F401,F403
 
-# torch's top-level names for functions nn.functional has with the same arguments
-for _n in ("selu", "selu_", "celu", "celu_", "prelu", "rrelu", "rrelu_", "threshold", "threshold_",
-           "hardshrink", "cosine_similarity", "pairwise_distance", "group_norm", "layer_norm",
-           "rms_norm", "pixel_shuffle", "pixel_unshuffle", "alpha_dropout", "feature_alpha_dropout",
-           "dropout", "bilinear"):
-    globals()[_n] = getattr(nn.functional, _n)
-Tensor.hardshrink = nn.functional.hardshrink
-Tensor.prelu = nn.functional.prelu
-del _n
+# torch's top-level names for functions nn.functional has with the same arguments (nn, optim
+# and utils load on first use, like linalg below: a script that never asks does not pay)
+_NN_FUNCTIONS = ("selu", "selu_", "celu", "celu_", "prelu", "rrelu", "rrelu_", "threshold",
+                 "threshold_", "hardshrink", "cosine_similarity", "pairwise_distance",
+                 "group_norm", "layer_norm", "rms_norm", "pixel_shuffle", "pixel_unshuffle",
+                 "alpha_dropout", "feature_alpha_dropout", "dropout", "bilinear")
+
+
+def _hardshrink_method(self, lambd=0.5):
+    from .nn.functional import hardshrink
+    return hardshrink(self, lambd)
+
+
+def _prelu_method(self, weight):
+    from .nn.functional import prelu
+    return prelu(self, weight)
+
+
+Tensor.hardshrink = _hardshrink_method
+Tensor.prelu = _prelu_method
 from .ops.pool import avg_pool1d, max_pool1d, max_pool2d        # noqa: E402
 from . import serialization        # noqa: E402  (torch.save / torch.load; pickle and zipfile load on first use)
 from .serialization import save, load   # noqa: E402
@@ -101,7 +111,8 @@ cdouble = complex128
 # torch.linalg, torch.special, torch.cuda, torch.backends and torch.accelerator (and the runtime settings,
 # which live with the backend flags) load on first use: a script that never asks does not pay
 # for them.
-_LAZY_MODULES = ("linalg", "cuda", "backends", "accelerator", "special")
+_LAZY_MODULES = ("nn", "optim", "utils", "linalg", "cuda", "backends", "accelerator",
+                 "special")
 _RUNTIME = ("set_float32_matmul_precision", "get_float32_matmul_precision",
             "use_deterministic_algorithms", "are_deterministic_algorithms_enabled",
             "is_deterministic_algorithms_warn_only_enabled", "set_deterministic_debug_mode",
@@ -113,7 +124,9 @@ def __getattr__(name):
     import importlib
     if name in _LAZY_MODULES:
         return importlib.import_module("." + name, __name__)
-    if name in _RUNTIME:
+    if name in _NN_FUNCTIONS:
+        value = getattr(importlib.import_module(".nn.functional", __name__), name)
+    elif name in _RUNTIME:
         value = getattr(importlib.import_module(".backends._state", __name__), name)
     elif name == "OutOfMemoryError":
         value = importlib.import_module(".cuda", __name__).OutOfMemoryError
@@ -124,4 +137,5 @@ def __getattr__(name):
 
 
 def __dir__():
-    return sorted(set(globals()) | set(_LAZY_MODULES) | set(_RUNTIME) | {"OutOfMemoryError"})
+    return sorted(set(globals()) | set(_LAZY_MODULES) | set(_RUNTIME) | set(_NN_FUNCTIONS)
+                  | {"OutOfMemoryError"})

@@ -41,7 +41,6 @@ import numpy as np
 from . import _dtype as D
 from ._size import Size
 from ._tensor import Tensor, device, _wrap, _root
-from .nn.parameter import Parameter
 
 __all__ = ["save", "load", "add_safe_globals", "get_safe_globals", "clear_safe_globals",
            "safe_globals", "DEFAULT_PROTOCOL"]
@@ -172,6 +171,7 @@ def _pickler_class():
 
         def reducer_override(self, obj):
             if isinstance(obj, Tensor):
+                from .nn.parameter import Parameter
                 if isinstance(obj, Parameter):
                     return (_g("torch._utils", "_rebuild_parameter"),
                             (_PlainTensor(obj), obj.requires_grad, OrderedDict()))
@@ -345,10 +345,12 @@ def _rebuild_tensor(storage, storage_offset, size, stride):
 
 
 def _rebuild_parameter(data, requires_grad, backward_hooks):
+    from .nn.parameter import Parameter
     return Parameter(data, requires_grad)
 
 
 def _rebuild_parameter_with_state(data, requires_grad, backward_hooks, state):
+    from .nn.parameter import Parameter
     p = Parameter(data, requires_grad)
     for k, v in (state or {}).items():
         try:
@@ -359,6 +361,7 @@ def _rebuild_parameter_with_state(data, requires_grad, backward_hooks, state):
 
 
 def _rebuild_from_type_v2(func, new_type, args, state):
+    from .nn.parameter import Parameter
     ret = func(*args)
     if isinstance(new_type, type) and issubclass(new_type, Tensor) and type(ret) is not new_type:
         if new_type is Parameter:
@@ -369,6 +372,7 @@ def _rebuild_from_type_v2(func, new_type, args, state):
 
 
 def _torch_table():
+    from .nn.parameter import Parameter
     t = {
         ("torch._utils", "_rebuild_tensor_v2"): _rebuild_tensor_v2,
         ("torch._utils", "_rebuild_tensor"): _rebuild_tensor,
@@ -394,7 +398,14 @@ def _torch_table():
     return t
 
 
-_TORCH = _torch_table()
+_TORCH: dict = {}
+
+
+def _torch_names():
+    """torch's global names -> torchless's objects (built on the first load: it needs nn)."""
+    if not _TORCH:
+        _TORCH.update(_torch_table())
+    return _TORCH
 
 # globals weights_only=True admits besides torch's (as torch 2.13 does by default)
 _SAFE_PLAIN = {
@@ -508,7 +519,7 @@ def _unpickler_class():
             else:
                 module = _compat_pickle.IMPORT_MAPPING.get(module, module)
             key = (module, name)
-            obj = _TORCH.get(key)
+            obj = _torch_names().get(key)
             if obj is not None:
                 return obj
             if self._weights_only:

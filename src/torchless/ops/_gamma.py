@@ -28,8 +28,7 @@ import math
 
 import numpy as np
 
-from ._erf import _PIECES as _ERFC_SCALED, erf as _erf64
-from numpy.polynomial import chebyshev as _cheb
+from ._erf import chebval as _chebval, erf as _erf64, pieces as _erfc_scaled
 
 F64 = np.dtype(np.float64)
 _LOG_PI = math.log(math.pi)
@@ -306,11 +305,11 @@ def _erfc_pos(ax):
     out = np.empty_like(ax)
     m = ax < 1
     out[m] = 1 - _erf64(ax[m])
-    for lo, hi, coef in _ERFC_SCALED:
+    for lo, hi, coef in _erfc_scaled():
         m = (ax >= lo) & (ax < min(hi, 2.0))
         if m.any():
             v = ax[m]
-            out[m] = _exp_minus_square(v) * _cheb.chebval((v - lo) * (2 / (hi - lo)) - 1, coef)
+            out[m] = _exp_minus_square(v) * _chebval((v - lo) * (2 / (hi - lo)) - 1, coef)
     for lo, hi, terms in _CF_TERMS:
         m = (ax >= lo) & (ax < hi)
         if m.any():
