@@ -14,21 +14,22 @@ _counters: dict = {}
 _ndarray = np.ndarray
 
 
-def _storage_id(a):
+def _storage(a):
+    """The object that owns a's memory: the end of its .base chain."""
     b = a.base
     while b is not None:
         if not isinstance(b, _ndarray):
-            return id(b)
+            return b
         a = b
         b = a.base
-    return id(a)
+    return a
 
 
 def version(a) -> int:
     b = a.base
     if b is None:
         return _counters.get(id(a), 0)
-    return _counters.get(_storage_id(a), 0)
+    return _counters.get(id(_storage(a)), 0)
 
 
 def bump(a) -> None:
@@ -45,12 +46,3 @@ def bump(a) -> None:
         n = 0
     _counters[k] = n + 1
 
-
-def _storage(a):
-    b = a.base
-    while b is not None:
-        if not isinstance(b, _ndarray):
-            return b
-        a = b
-        b = a.base
-    return a
